@@ -1,0 +1,1 @@
+"""NCCI bundling: procedure-to-procedure pairs and add-on codes."""

@@ -1,0 +1,85 @@
+"""The per-claim view every rule reads: indexes built once, table editions picked by date of service."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from schemas.claim import Claim, ClaimLine, Documentation
+
+from rules.data.ncci import AddonTable, MueTable, PtpTable
+from rules.data.pfs import FeeCode
+from rules.ruleset import PayerProfile, RuleSet
+
+_EMPTY_DOC = Documentation()
+_CENT = Decimal("0.01")
+
+
+class ClaimContext:
+    """Read-only helpers over one claim. Built once per `evaluate`, shared by every rule."""
+
+    __slots__ = ("__dict__", "claim", "codes", "lines", "profile", "ruleset")
+
+    def __init__(self, claim: Claim, ruleset: RuleSet) -> None:
+        self.claim = claim
+        self.ruleset = ruleset
+        self.lines: tuple[ClaimLine, ...] = tuple(claim.lines)
+        self.codes: frozenset[str] = frozenset(line.code for line in claim.lines)
+        self.profile: PayerProfile = ruleset.profile_for(claim.payer.payer_id, claim.payer.kind)
+
+    @cached_property
+    def by_code(self) -> dict[str, list[ClaimLine]]:
+        out: dict[str, list[ClaimLine]] = {}
+        for line in self.lines:
+            out.setdefault(line.code, []).append(line)
+        return out
+
+    @cached_property
+    def by_date(self) -> dict[date, list[ClaimLine]]:
+        out: dict[date, list[ClaimLine]] = {}
+        for line in self.lines:
+            out.setdefault(line.service_date, []).append(line)
+        return out
+
+    @cached_property
+    def dates(self) -> tuple[date, ...]:
+        return tuple(sorted(self.by_date))
+
+    @staticmethod
+    def doc(line: ClaimLine) -> Documentation:
+        """The line's documentation, or an empty one (every field None)."""
+        return line.documentation or _EMPTY_DOC
+
+    def diagnoses(self, line: ClaimLine) -> list[str]:
+        """The ICD-10-CM codes the line points to, in pointer order."""
+        return [self.claim.diagnoses[p - 1] for p in line.dx_pointers if p <= len(self.claim.diagnoses)]
+
+    def same_day(self, line: ClaimLine) -> list[ClaimLine]:
+        """Other lines with the same date of service."""
+        return [other for other in self.by_date[line.service_date] if other is not line]
+
+    # ---- reference tables, by date of service -------------------------------------------------
+    def fee(self, code: str, day: date | None = None) -> FeeCode | None:
+        edition = self.ruleset.pfs.for_date(day or self.dates[0])
+        return edition[1].get(code) if edition else None
+
+    def ptp(self, day: date) -> PtpTable | None:
+        edition = self.ruleset.ptp.for_date(day)
+        return edition[1] if edition else None
+
+    def mue(self, day: date) -> MueTable | None:
+        edition = self.ruleset.mue.for_date(day)
+        return edition[1] if edition else None
+
+    def addons(self, day: date) -> AddonTable | None:
+        edition = self.ruleset.addons.for_date(day)
+        return edition[1] if edition else None
+
+    def revenue(self, code: str, units: int = 1, day: date | None = None) -> Decimal | None:
+        """National Medicare amount: total RVU (facility or not, by place of service) x CF x units."""
+        fee = self.fee(code, day)
+        if fee is None:
+            return None
+        amount = fee.total_rvu(self.claim.place_of_service) * self.ruleset.conversion_factor * units
+        return amount.quantize(_CENT, rounding=ROUND_HALF_UP)

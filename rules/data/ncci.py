@@ -1,0 +1,136 @@
+"""NCCI edit tables (PTP pairs, MUEs, add-on code primaries) as the engine consults them.
+
+`parse_*_curated` read the project's curated CSVs; loaders for the official CMS file formats live in
+`rules.data.cms` and produce the same table objects, so an operator's quarterly files and the
+curated tables are interchangeable editions of one `Versioned` table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rules.data.table import TableMeta, parse_table
+from rules.exceptions import DataTableError
+
+
+@dataclass(frozen=True, slots=True)
+class PtpEdit:
+    """One procedure-to-procedure edit: column 2 is not paid with column 1 on the same day."""
+
+    column1: str
+    column2: str
+    effective: date
+    deletion: date | None
+    modifier_indicator: str  # "0" no bypass, "1" NCCI-associated modifier may bypass, "9" not applicable
+    rationale: str
+    source: str = ""
+
+    def active_on(self, day: date) -> bool:
+        return self.effective <= day and (self.deletion is None or day <= self.deletion)
+
+
+@dataclass(frozen=True, slots=True)
+class PtpTable:
+    edits: dict[tuple[str, str], PtpEdit]
+
+    def edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
+        """The edit in force on `day` with `column1` as column 1 and `column2` as column 2."""
+        found = self.edits.get((column1, column2))
+        if found is not None and found.active_on(day) and found.modifier_indicator != "9":
+            return found
+        return None
+
+    def between(self, code_a: str, code_b: str, day: date) -> PtpEdit | None:
+        """The edit in force between two codes, whichever is column 1."""
+        return self.edit(code_a, code_b, day) or self.edit(code_b, code_a, day)
+
+
+@dataclass(frozen=True, slots=True)
+class MueEdit:
+    code: str
+    value: int
+    mai: int  # 1 line edit, 2 date-of-service edit (policy, absolute), 3 date-of-service edit (clinical)
+    rationale: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MueTable:
+    edits: dict[str, MueEdit]
+
+    def get(self, code: str) -> MueEdit | None:
+        return self.edits.get(code)
+
+
+@dataclass(frozen=True, slots=True)
+class AddonEdit:
+    addon: str
+    primaries: frozenset[str]
+    aoc_type: int  # CMS AOC type 1 (primaries listed), 2 (no primaries listed), 3 (some listed)
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AddonTable:
+    edits: dict[str, AddonEdit]
+
+    def get(self, code: str) -> AddonEdit | None:
+        return self.edits.get(code)
+
+
+def _iso_or_none(value: str) -> date | None:
+    return None if value in ("", "*") else date.fromisoformat(value)
+
+
+def parse_ptp_curated(text: str, *, name: str = "ptp") -> tuple[TableMeta, PtpTable]:
+    required = (
+        "column1",
+        "column2",
+        "effective_date",
+        "deletion_date",
+        "modifier_indicator",
+        "rationale",
+        "source",
+    )
+    meta, rows = parse_table(text, name=name, required=required)
+    edits: dict[tuple[str, str], PtpEdit] = {}
+    for number, row in enumerate(rows, start=2):
+        try:
+            edit = PtpEdit(
+                column1=row["column1"],
+                column2=row["column2"],
+                effective=date.fromisoformat(row["effective_date"]),
+                deletion=_iso_or_none(row["deletion_date"]),
+                modifier_indicator=row["modifier_indicator"],
+                rationale=row["rationale"],
+                source=row["source"],
+            )
+        except ValueError as exc:
+            raise DataTableError(f"{name}: data row {number}: {exc}") from exc
+        if edit.modifier_indicator not in ("0", "1", "9"):
+            raise DataTableError(f"{name}: data row {number}: modifier indicator must be 0, 1 or 9")
+        edits[(edit.column1, edit.column2)] = edit
+    return meta, PtpTable(edits)
+
+
+def parse_mue_curated(text: str, *, name: str = "mue") -> tuple[TableMeta, MueTable]:
+    meta, rows = parse_table(text, name=name, required=("code", "mue", "mai", "rationale", "source"))
+    edits: dict[str, MueEdit] = {}
+    for number, row in enumerate(rows, start=2):
+        try:
+            edits[row["code"]] = MueEdit(row["code"], int(row["mue"]), int(row["mai"]), row["rationale"], row["source"])
+        except ValueError as exc:
+            raise DataTableError(f"{name}: data row {number}: {exc}") from exc
+    return meta, MueTable(edits)
+
+
+def parse_addon_curated(text: str, *, name: str = "addon") -> tuple[TableMeta, AddonTable]:
+    meta, rows = parse_table(text, name=name, required=("addon", "primary", "aoc_type", "source"))
+    grouped: dict[str, tuple[set[str], int, str]] = {}
+    for row in rows:
+        primaries, _, _ = grouped.setdefault(row["addon"], (set(), int(row["aoc_type"] or 1), row["source"]))
+        if row["primary"]:
+            primaries.add(row["primary"])
+    edits = {code: AddonEdit(code, frozenset(p), t, s) for code, (p, t, s) in grouped.items()}
+    return meta, AddonTable(edits)

@@ -1,0 +1,95 @@
+"""Generic versioned CSV tables: a `# key: value` metadata header followed by CSV rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from rules.exceptions import DataTableError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class TableMeta:
+    """Where a table comes from and when it is in force."""
+
+    table: str
+    source: str
+    effective_from: date
+    effective_to: date | None = None
+    version: str = ""
+    curated: bool = False
+
+    def covers(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    @property
+    def label(self) -> str:
+        """Short identity for `data_versions`, e.g. `ptp-curated-2026Q1` or `ccipra-v322r0`."""
+        return self.version or f"{self.table}@{self.effective_from.isoformat()}"
+
+
+def parse_table(text: str, *, name: str, required: Sequence[str] = ()) -> tuple[TableMeta, list[dict[str, str]]]:
+    """Split the metadata header from the CSV body; check the required columns exist."""
+    meta: dict[str, str] = {}
+    body_start = 0
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            key, sep, value = stripped.lstrip("#").partition(":")
+            if sep:
+                meta.setdefault(key.strip().lower(), value.strip())
+            continue
+        if stripped:
+            body_start = index
+            break
+    else:
+        body_start = len(lines)
+    for key in ("table", "source", "effective_from"):
+        if key not in meta:
+            raise DataTableError(f"{name}: metadata header lacks '# {key}: ...' (every table names its source)")
+    try:
+        effective_from = date.fromisoformat(meta["effective_from"])
+        effective_to = date.fromisoformat(meta["effective_to"]) if meta.get("effective_to") else None
+    except ValueError as exc:
+        raise DataTableError(f"{name}: effective dates must be ISO dates (YYYY-MM-DD): {exc}") from exc
+    reader = csv.DictReader(io.StringIO("".join(lines[body_start:])))
+    missing = [column for column in required if column not in (reader.fieldnames or [])]
+    if missing:
+        raise DataTableError(f"{name}: missing column(s) {', '.join(missing)}; found {reader.fieldnames}")
+    rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    return (
+        TableMeta(
+            table=meta["table"],
+            source=meta["source"],
+            effective_from=effective_from,
+            effective_to=effective_to,
+            version=meta.get("version", ""),
+            curated=meta.get("curated", "false").lower() in ("1", "true", "yes"),
+        ),
+        rows,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Versioned(Generic[T]):
+    """Several editions of one table; the engine picks the edition in force on the date of service."""
+
+    editions: tuple[tuple[TableMeta, T], ...]
+
+    @classmethod
+    def of(cls, editions: Iterable[tuple[TableMeta, T]]) -> Versioned[T]:
+        # Latest effective_from first, so an operator's newer quarter wins over the packaged edition.
+        return cls(tuple(sorted(editions, key=lambda e: e[0].effective_from, reverse=True)))
+
+    def for_date(self, day: date) -> tuple[TableMeta, T] | None:
+        for meta, table in self.editions:
+            if meta.covers(day):
+                return meta, table
+        return None

@@ -1,0 +1,1 @@
+"""E/M services billed with procedures: modifiers 25 and 57, global surgery."""

@@ -1,0 +1,93 @@
+"""Apply the `safe` fixes of a verdict to a claim's lines: the claim as an expert would resubmit it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from schemas.claim import ClaimLine
+
+from rules.model import Applicability, Finding, Fix, FixAction
+
+# Distinct-service modifiers that replace one another: adding one removes the others (never 59 and X{EPSU}).
+DISTINCT_MODIFIERS = ("59", "XE", "XS", "XP", "XU")
+
+
+@dataclass(slots=True)
+class DraftLine:
+    """A mutable line while fixes are applied."""
+
+    line_ids: list[str]
+    code: str
+    modifiers: list[str]
+    units: int
+    removed: bool = False
+    order: tuple[int, int] = (0, 0)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _add_modifier(line: DraftLine, modifier: str) -> None:
+    if modifier in line.modifiers:
+        return
+    if modifier in DISTINCT_MODIFIERS:
+        line.modifiers = [m for m in line.modifiers if m not in DISTINCT_MODIFIERS]
+    # Pricing/payment modifiers first (25, 57, 59, X*), then anatomic ones, as payers read them.
+    line.modifiers = [modifier, *line.modifiers][:4]
+
+
+_ORDER = {
+    FixAction.REMOVE_LINE: 0,
+    FixAction.MERGE_LINES: 1,
+    FixAction.REPLACE_CODE: 2,
+    FixAction.SET_UNITS: 3,
+    FixAction.REMOVE_MODIFIER: 4,
+    FixAction.ADD_MODIFIER: 5,
+    FixAction.ADD_LINE: 6,
+}
+
+
+def apply_fixes(lines: Iterable[ClaimLine], findings: Iterable[Finding]) -> list[DraftLine]:
+    """Return the corrected lines. Only `safe` fixes are applied; the others are reported, not applied."""
+    drafts = [
+        DraftLine([line.line_id], line.code, list(line.modifiers), line.units, order=(index, 0))
+        for index, line in enumerate(lines)
+    ]
+    by_id = {draft.line_ids[0]: draft for draft in drafts}
+    fixes: list[Fix] = [f.fix for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
+    added = 0
+    for fix in sorted(fixes, key=lambda f: _ORDER[f.action]):
+        targets = [by_id[i] for i in fix.line_ids if i in by_id and not by_id[i].removed]
+        if fix.action is FixAction.ADD_LINE:
+            added += 1
+            drafts.append(DraftLine([], fix.code or "", list(fix.modifiers), fix.units or 1, order=(len(by_id), added)))
+            continue
+        if not targets:
+            continue
+        if fix.action is FixAction.REMOVE_LINE:
+            for target in targets:
+                target.removed = True
+        elif fix.action is FixAction.MERGE_LINES:
+            keep, *rest = targets
+            for other in rest:
+                keep.units += other.units
+                keep.line_ids.extend(other.line_ids)
+                other.removed = True
+            if fix.units is not None:
+                keep.units = fix.units
+            if fix.code:
+                keep.code = fix.code
+        elif fix.action is FixAction.REPLACE_CODE and fix.code:
+            for target in targets:
+                target.code = fix.code
+                if fix.units is not None:
+                    target.units = fix.units
+        elif fix.action is FixAction.SET_UNITS and fix.units is not None:
+            for target in targets:
+                target.units = fix.units
+        elif fix.action is FixAction.REMOVE_MODIFIER and fix.modifier:
+            for target in targets:
+                target.modifiers = [m for m in target.modifiers if m != fix.modifier]
+        elif fix.action is FixAction.ADD_MODIFIER and fix.modifier:
+            for target in targets:
+                _add_modifier(target, fix.modifier)
+    return sorted((d for d in drafts if not d.removed), key=lambda d: d.order)

@@ -1,0 +1,142 @@
+"""`claim.submitted.v1`: one 837P claim (CLM loop) with optional chart documentation per line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.types import Icd10Code, Modifier, NonNegativeMoney, Npi, ProcedureCode
+
+BodyRegion = Literal[
+    "scalp",
+    "face",
+    "forehead",
+    "cheek",
+    "chin",
+    "mouth",
+    "ear",
+    "eyelid",
+    "nose",
+    "lip",
+    "mucous_membrane",
+    "neck",
+    "axilla",
+    "trunk",
+    "arm",
+    "leg",
+    "hand",
+    "foot",
+    "genitalia",
+]
+Technique = Literal[
+    "tangential",
+    "punch",
+    "incisional",
+    "shave",
+    "excision",
+    "destruction",
+    "mohs",
+    "injection",
+    "incision_drainage",
+    "phototherapy",
+]
+LesionType = Literal["premalignant", "benign", "malignant", "uncertain"]
+RepairKind = Literal["simple", "intermediate", "complex"]
+
+
+class WireModel(BaseModel):
+    """Base for wire models: immutable, unknown input fields ignored (contract.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Documentation(WireModel):
+    """What the chart says about one line; every field optional."""
+
+    lesion_id: str | None = None
+    body_region: BodyRegion | None = None
+    laterality: Literal["left", "right", "midline"] | None = None
+    technique: Technique | None = None
+    lesion_type: LesionType | None = None
+    lesion_count: Annotated[int, Field(ge=1, strict=True)] | None = None
+    lesion_diameter_cm: Annotated[float, Field(gt=0, le=100)] | None = None
+    margin_cm: Annotated[float, Field(ge=0, le=20)] | None = None
+    repair: RepairKind | None = None
+    repair_length_cm: Annotated[float, Field(gt=0, le=500)] | None = None
+    mohs_stage: Annotated[int, Field(ge=1, strict=True)] | None = None
+    mohs_blocks: Annotated[int, Field(ge=1, strict=True)] | None = None
+    separately_identifiable: bool | None = None
+    decision_for_surgery: bool | None = None
+
+
+class ClaimLine(WireModel):
+    """One SV1 service line."""
+
+    line_id: Annotated[str, Field(min_length=1, max_length=50)]
+    service_date: date
+    code: ProcedureCode
+    modifiers: Annotated[list[Modifier], Field(max_length=4)] = []
+    units: Annotated[int, Field(ge=1, le=9999, strict=True)]
+    charge: NonNegativeMoney
+    dx_pointers: Annotated[list[Annotated[int, Field(ge=1, le=12, strict=True)]], Field(min_length=1, max_length=4)]
+    documentation: Documentation | None = None
+
+
+class Payer(WireModel):
+    payer_id: Annotated[str, Field(min_length=1, max_length=80)]
+    kind: Literal["medicare", "medicaid", "commercial"]
+
+
+class Provider(WireModel):
+    billing_npi: Npi
+    rendering_npi: Npi | None = None
+
+
+class Patient(WireModel):
+    member_id: Annotated[str, Field(min_length=1, max_length=80)]
+    birth_date: date | None = None
+    sex: Literal["F", "M", "U"] = "U"
+
+
+class Claim(WireModel):
+    """The CLM loop: identity, payer, diagnoses and 1..50 lines."""
+
+    claim_id: Annotated[str, Field(min_length=1, max_length=38)]
+    frequency_code: Literal["1", "7", "8"] = "1"
+    payer_claim_id: str | None = Field(
+        default=None, description="original payer claim number (REF*F8), for replacements and voids"
+    )
+    payer: Payer
+    provider: Provider
+    patient: Patient
+    place_of_service: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "11"
+    diagnoses: Annotated[list[Icd10Code], Field(max_length=12)] = []
+    lines: Annotated[list[ClaimLine], Field(min_length=1, max_length=50)]
+
+    @model_validator(mode="after")
+    def _lines_are_consistent(self) -> Claim:
+        seen: set[str] = set()
+        for index, line in enumerate(self.lines):
+            if line.line_id in seen:
+                raise ValueError(f"lines[{index}].line_id {line.line_id!r} is not unique in the claim")
+            seen.add(line.line_id)
+            for pointer in line.dx_pointers:
+                if pointer > len(self.diagnoses):
+                    raise ValueError(
+                        f"lines[{index}].dx_pointers: pointer {pointer} is outside the claim's "
+                        f"{len(self.diagnoses)} diagnoses"
+                    )
+        return self
+
+
+class ClaimSubmitted(WireModel):
+    """Envelope of `claims.submitted.v1`."""
+
+    schema_: Literal["claim.submitted.v1"] = Field(alias="schema", default="claim.submitted.v1")
+    event_id: Annotated[str, Field(min_length=1, max_length=200)]
+    occurred_at: datetime
+    claim: Claim
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)

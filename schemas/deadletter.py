@@ -1,0 +1,34 @@
+"""`deadletter.v1`: an input that could not be decoded, validated or processed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from schemas.claim import WireModel
+
+
+class DeadLetterReason(StrEnum):
+    DESERIALIZE_ERROR = "deserialize_error"
+    SCHEMA_INVALID = "schema_invalid"
+    PROCESSING_ERROR = "processing_error"
+    RULE_CRASH = "rule_crash"
+
+
+class DeadLetter(WireModel):
+    schema_: Literal["deadletter.v1"] = Field(alias="schema", default="deadletter.v1")
+    event_id: str
+    reason: DeadLetterReason
+    error_type: str
+    error_message: str
+    rule_code: str | None = None
+    source_topic: str
+    source_partition: int | None
+    source_offset: int | None
+    source_key: str | None = None
+    payload: str = Field(description="the original bytes, base64")
+    worker_version: str
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)

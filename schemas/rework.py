@@ -1,0 +1,61 @@
+"""`denial.rework.v1`: one denied claim line that needs a person or a resubmission."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from schemas.claim import WireModel
+from schemas.types import Modifier, Money, ProcedureCode
+
+
+class ReworkAction(StrEnum):
+    RESUBMIT_WITH_MODIFIER = "resubmit_with_modifier"
+    CORRECT_AND_RESUBMIT = "correct_and_resubmit"
+    APPEAL = "appeal"
+    WRITE_OFF = "write_off"
+    REVIEW = "review"
+
+
+class CorrectedClaimLine(WireModel):
+    """The line as it should be resubmitted."""
+
+    line_id: str | None
+    code: ProcedureCode
+    modifiers: list[Modifier] = []
+    units: int
+
+
+class DenialRework(WireModel):
+    """Envelope of `denials.rework.v1`."""
+
+    schema_: Literal["denial.rework.v1"] = Field(alias="schema", default="denial.rework.v1")
+    rework_id: str
+    source_event_id: str = ""
+    claim_id: str
+    line_id: str | None
+    code: ProcedureCode
+    modifiers: list[Modifier] = []
+    service_date: date | None
+    group_code: str
+    reason: str
+    reason_text: str = ""
+    remarks: list[str] = []
+    denied_amount: Money
+    cause: str
+    action: ReworkAction
+    modifier: Modifier | None = None
+    rationale: str
+    priority: Money = Field(description="dollars at stake x likelihood of recovery; higher first")
+    deadline: date | None
+    corrected_line: CorrectedClaimLine | None = None
+    corrected_claim: dict[str, object] | None = Field(
+        default=None, description="for resubmission: frequency code 7 with the original payer claim number"
+    )
+    status: Literal["open", "closed"] = "open"
+    ruleset_version: str = ""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)

@@ -1,0 +1,89 @@
+"""Constrained field types shared by the wire models (contract.md, 'JSON everywhere')."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+ProcedureCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z0-9]{5}$"),
+    Field(description="CPT/HCPCS code: exactly 5 characters, digits or capital letters"),
+]
+Modifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z0-9]{2}$"),
+    Field(description="two-character CPT/HCPCS modifier"),
+]
+# ICD-10-CM: letter, digit, digit-or-letter, then optionally a dot and 1-4 characters (no 'U' first letter
+# except U07 etc.; kept permissive on the tail, strict on shape).
+Icd10Code = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$"),
+    Field(description="ICD-10-CM diagnosis code, e.g. L57.0 or D485"),
+]
+
+
+def _luhn_npi(value: str) -> str:
+    """Check an NPI's Luhn digit with the 80840 prefix (CMS NPI check-digit standard)."""
+    total = 24  # the constant contribution of the '80840' prefix
+    for index, char in enumerate(reversed(value[:-1])):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            digit = digit - 9 if digit > 9 else digit
+        total += digit
+    if (10 - total % 10) % 10 != int(value[-1]):
+        raise ValueError(f"NPI {value} fails the Luhn check digit (CMS NPI standard); check for a typo")
+    return value
+
+
+Npi = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{10}$"),
+    AfterValidator(_luhn_npi),
+    Field(description="10-digit National Provider Identifier with a valid Luhn check digit"),
+]
+
+_MONEY_PATTERN = r"^-?[0-9]{1,9}(\.[0-9]{1,2})?$"
+_MONEY_RE = re.compile(_MONEY_PATTERN)
+
+
+def _money_input(value: object) -> object:
+    """Money travels as a decimal string (contract.md); floats would lose cents, so they are refused."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str) and _MONEY_RE.match(value):
+        return Decimal(value)
+    raise ValueError(f'money must be a decimal string such as "95.53", got {value!r}')
+
+
+def _money_text(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_input),
+    PlainSerializer(_money_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": _MONEY_PATTERN, "description": "decimal string, e.g. 95.53"}),
+]
+"""Any money amount (may be negative in remittances)."""
+
+NonNegativeMoney = Annotated[Money, AfterValidator(lambda v: _non_negative(v))]
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError(f"amount must not be negative, got {value}")
+    return value

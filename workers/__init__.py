@@ -1,0 +1,1 @@
+"""Stream workers: the faust app, agents, routing, metrics, settings and the CLI."""

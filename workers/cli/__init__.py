@@ -1,0 +1,21 @@
+"""The `dermclaims` command line: one module per command group."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dermclaims")
+def main() -> None:
+    """Dermatology claims-stream worker: scrub claims, work denials, run the Kafka worker."""
+
+
+def _register() -> None:
+    """Attach each command module's commands to the group (import here, not at module top)."""
+    from workers.cli import kafka
+
+    main.add_command(kafka.kafka)
+
+
+_register()
