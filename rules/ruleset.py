@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rules.data import read_packaged
+from rules.data.families import CodeFamilies, parse_families
 from rules.data.ncci import (
     AddonTable,
     MueTable,
@@ -44,6 +45,7 @@ class RuleSet:
     ptp: Versioned[PtpTable]
     mue: Versioned[MueTable]
     addons: Versioned[AddonTable]
+    families: CodeFamilies
     conversion_factor: Decimal = CONVERSION_FACTOR_NON_QP
     profiles: Mapping[str, PayerProfile] = field(default_factory=lambda: {"medicare": PayerProfile()})
     version: str = ""
@@ -105,6 +107,7 @@ def build_ruleset(
         package_version = "0.0.0"
     return RuleSet(
         rules=rules,
+        families=parse_families(read_packaged("code_families.csv"), name="code_families.csv"),
         pfs=pfs,
         ptp=ptp,
         mue=mue,
