@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import Any
 
 from schemas.claim import Claim, ClaimLine, Documentation
 
-from rules.data.ncci import AddonTable, MueTable, PtpTable
+from rules.data.ncci import AddonTable, MueTable, PtpTable, overlay_addons, overlay_mue, overlay_ptp
 from rules.data.pfs import FeeCode
+from rules.data.table import Versioned
 from rules.ruleset import PayerProfile, RuleSet
 
 _EMPTY_DOC = Documentation()
@@ -64,17 +66,28 @@ class ClaimContext:
         edition = self.ruleset.pfs.for_date(day or self.dates[0])
         return edition[1].get(code) if edition else None
 
+    # The payer profile's own rows (payer_profiles.yaml `overrides`) are laid over the edition, without copying.
     def ptp(self, day: date) -> PtpTable | None:
         edition = self.ruleset.ptp.for_date(day)
-        return edition[1] if edition else None
+        return overlay_ptp(edition[1], self.profile.ptp_overrides) if edition else None
 
     def mue(self, day: date) -> MueTable | None:
         edition = self.ruleset.mue.for_date(day)
-        return edition[1] if edition else None
+        return overlay_mue(edition[1], self.profile.mue_overrides) if edition else None
 
     def addons(self, day: date) -> AddonTable | None:
         edition = self.ruleset.addons.for_date(day)
-        return edition[1] if edition else None
+        return overlay_addons(edition[1], self.profile.addon_overrides) if edition else None
+
+    def edition_label(self, table: str, day: date) -> str | None:
+        """The label of the `ptp`, `mue` or `addon` edition in force on `day` (None when none is loaded)."""
+        tables: dict[str, Versioned[Any]] = {
+            "ptp": self.ruleset.ptp,
+            "mue": self.ruleset.mue,
+            "addon": self.ruleset.addons,
+        }
+        edition = tables[table].for_date(day)
+        return edition[0].label if edition else None
 
     def revenue(self, code: str, units: int = 1, day: date | None = None) -> Decimal | None:
         """National Medicare amount: total RVU (facility or not, by place of service) x CF x units."""

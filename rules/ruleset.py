@@ -5,13 +5,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import Any
+
+import yaml
 
 from rules.data import read_packaged
 from rules.data.families import CodeFamilies, parse_families
 from rules.data.ncci import (
+    AddonEdit,
     AddonTable,
+    MueEdit,
     MueTable,
+    PtpEdit,
     PtpTable,
     parse_addon_curated,
     parse_mue_curated,
@@ -19,6 +26,7 @@ from rules.data.ncci import (
 )
 from rules.data.pfs import FeeSchedule, parse_pfs
 from rules.data.table import TableMeta, Versioned
+from rules.exceptions import DataTableError
 from rules.model import Rule
 from rules.registry import discover
 
@@ -34,6 +42,12 @@ class PayerProfile:
     name: str = "medicare"
     distinct_modifier: str = "XS"  # a payer that does not accept X{EPSU} wants "59"
     accepts_x_modifiers: bool = True
+    description: str = ""
+    # The payer's own rows laid over the national edition in force (payer_profiles.yaml `overrides`).
+    ptp_overrides: Mapping[tuple[str, str], PtpEdit] = field(default_factory=dict)
+    mue_overrides: Mapping[str, MueEdit] = field(default_factory=dict)
+    addon_overrides: Mapping[str, AddonEdit] = field(default_factory=dict)
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +78,98 @@ class RuleSet:
             ("addon", self.addons),
         ):
             out[name] = ",".join(meta.label for meta, _ in versioned.editions)
+        sources = sorted({p.source for p in self.profiles.values() if p.source})
+        if sources:
+            out["profiles"] = ",".join(sources)
         return out
+
+
+_DISTINCT = ("59", "XE", "XS", "XP", "XU")
+
+
+def _profile_overrides(name: str, label: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The `overrides:` block of one profile as edit objects keyed like the national tables."""
+    out: dict[str, Any] = {"ptp_overrides": {}, "mue_overrides": {}, "addon_overrides": {}}
+    try:
+        for row in spec.get("ptp", []) or []:
+            edit = PtpEdit(
+                column1=str(row["column1"]),
+                column2=str(row["column2"]),
+                effective=date.fromisoformat(str(row.get("effective_date", "1900-01-01"))),
+                deletion=date.fromisoformat(str(row["deletion_date"])) if row.get("deletion_date") else None,
+                modifier_indicator=str(row["modifier_indicator"]),
+                rationale=str(row.get("rationale", "")),
+                source=str(row.get("source", label)),
+            )
+            if edit.modifier_indicator not in ("0", "1", "9"):
+                raise ValueError(f"ptp override {edit.column1}/{edit.column2}: modifier indicator must be 0, 1 or 9")
+            out["ptp_overrides"][(edit.column1, edit.column2)] = edit
+        for row in spec.get("mue", []) or []:
+            mue = MueEdit(
+                str(row["code"]),
+                int(row["mue"]),
+                int(row["mai"]),
+                str(row.get("rationale", "")),
+                str(row.get("source", label)),
+            )
+            if mue.mai not in (1, 2, 3):
+                raise ValueError(f"mue override {mue.code}: MAI must be 1, 2 or 3")
+            out["mue_overrides"][mue.code] = mue
+        for row in spec.get("addon", []) or []:
+            addon = str(row["addon"])
+            primaries = frozenset(str(p) for p in row.get("primaries", []))
+            out["addon_overrides"][addon] = AddonEdit(
+                addon, primaries, int(row.get("aoc_type", 1)), str(row.get("source", label))
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataTableError(f"payer profile {name!r}: bad override: {exc!r}") from exc
+    return out
+
+
+def load_profiles(text: str, *, name: str = "payer_profiles.yaml") -> dict[str, PayerProfile]:
+    """Payer profiles from YAML, keyed by profile name and by every payer id and payer kind they match.
+
+    `RuleSet.profile_for` looks a claim's payer up by payer id, then kind, then falls back to `medicare`,
+    which must exist.
+    """
+    try:
+        document = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise DataTableError(f"{name}: not valid YAML: {exc}") from exc
+    meta = document.get("meta") or {}
+    label = f"{name} ({meta.get('version', 'unversioned')})"
+    out: dict[str, PayerProfile] = {}
+    for profile_name, spec in (document.get("profiles") or {}).items():
+        spec = spec or {}
+        modifier = str(spec.get("distinct_modifier", "XS"))
+        accepts_x = bool(spec.get("accepts_x_modifiers", True))
+        if modifier not in _DISTINCT:
+            raise DataTableError(f"{name}: profile {profile_name!r}: distinct_modifier must be one of {_DISTINCT}")
+        if modifier.startswith("X") and not accepts_x:
+            raise DataTableError(
+                f"{name}: profile {profile_name!r} does not accept X modifiers but prefers {modifier}; use 59"
+            )
+        profile = PayerProfile(
+            name=str(profile_name),
+            distinct_modifier=modifier,
+            accepts_x_modifiers=accepts_x,
+            description=str(spec.get("description", "")),
+            source=label,
+            **_profile_overrides(str(profile_name), label, spec.get("overrides") or {}),
+        )
+        match = spec.get("match") or {}
+        for key in (str(profile_name), *map(str, match.get("payer_ids", [])), *map(str, match.get("kinds", []))):
+            if key in out and out[key] is not profile:
+                raise DataTableError(f"{name}: {key!r} is matched by both {out[key].name!r} and {profile_name!r}")
+            out[key] = profile
+    if "medicare" not in out:
+        raise DataTableError(f"{name}: a 'medicare' profile is required (the default for every payer)")
+    return out
+
+
+def packaged_profiles() -> dict[str, PayerProfile]:
+    """The payer profiles shipped in `rules/data/payer_profiles.yaml`."""
+    return load_profiles(read_packaged("payer_profiles.yaml"))
 
 
 def packaged_tables() -> dict[str, list[tuple[TableMeta, object]]]:
@@ -113,6 +218,6 @@ def build_ruleset(
         mue=mue,
         addons=addons,
         conversion_factor=conversion_factor,
-        profiles=dict(profiles) if profiles else {"medicare": PayerProfile()},
+        profiles=dict(profiles) if profiles else packaged_profiles(),
         version=f"{package_version}+{digest}",
     )

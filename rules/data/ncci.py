@@ -7,8 +7,11 @@ curated tables are interchangeable editions of one `Versioned` table.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from rules.data.table import TableMeta, parse_table
 from rules.exceptions import DataTableError
@@ -134,3 +137,27 @@ def parse_addon_curated(text: str, *, name: str = "addon") -> tuple[TableMeta, A
             primaries.add(row["primary"])
     edits = {code: AddonEdit(code, frozenset(p), t, s) for code, (p, t, s) in grouped.items()}
     return meta, AddonTable(edits)
+
+
+# ---- payer overrides (payer_profiles.yaml): a payer's rows laid over a national edition -----------------
+
+
+def overlay_ptp(table: PtpTable, overrides: Mapping[tuple[str, str], PtpEdit]) -> PtpTable:
+    """`table` with a payer's rows added or replaced (indicator 9 switches a pair off). O(1): no copy."""
+    if not overrides:
+        return table
+    return PtpTable(cast(dict[tuple[str, str], PtpEdit], ChainMap(dict(overrides), table.edits)))
+
+
+def overlay_mue(table: MueTable, overrides: Mapping[str, MueEdit]) -> MueTable:
+    """`table` with a payer's MUE values added or replaced. O(1): no copy."""
+    if not overrides:
+        return table
+    return MueTable(cast(dict[str, MueEdit], ChainMap(dict(overrides), table.edits)))
+
+
+def overlay_addons(table: AddonTable, overrides: Mapping[str, AddonEdit]) -> AddonTable:
+    """`table` with a payer's add-on primaries added or replaced. O(1): no copy."""
+    if not overrides:
+        return table
+    return AddonTable(cast(dict[str, AddonEdit], ChainMap(dict(overrides), table.edits)))
