@@ -1,0 +1,113 @@
+"""Where an E/M line sits relative to the claim's procedures and their global surgery periods.
+
+Global periods come from the CY 2026 PFS relative value file (`ctx.fee(code).global_days`): 000 and 010
+are minor procedures, 090 major ones; ZZZ (add-on) follows its primary and XXX has no global period
+(research-notes §6). Shared by the EVM rules so they agree on one reading of the claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.modifiers_common import EM_CODES
+
+_ONE_DAY = timedelta(days=1)
+POSTOP_DAYS = {"010": 10, "090": 90}
+_MEMO_KEY = "_evaluation_em_situations"
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    line: ClaimLine
+    global_days: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmSituation:
+    """One E/M line and the procedures that bear on it."""
+
+    line: ClaimLine
+    minors: tuple[ClaimLine, ...]  # same day, 000/010 global
+    majors_same_day: tuple[ClaimLine, ...]  # same day, 090 global
+    majors_next_day: tuple[ClaimLine, ...]  # the day after the E/M, 090 global
+    no_global_same_day: tuple[ClaimLine, ...]  # same day, XXX (no global period) or ZZZ (add-on)
+    postop_of: tuple[Procedure, ...]  # earlier procedures whose 010/090 post-op period covers the E/M
+
+    @property
+    def modifiers(self) -> frozenset[str]:
+        return frozenset(self.line.modifiers)
+
+    @property
+    def separately_identifiable(self) -> bool | None:
+        return self.line.documentation.separately_identifiable if self.line.documentation else None
+
+    @property
+    def decision_for_surgery(self) -> bool | None:
+        return self.line.documentation.decision_for_surgery if self.line.documentation else None
+
+    @property
+    def majors(self) -> tuple[ClaimLine, ...]:
+        """090-day procedures whose pre-operative window (day before and day of) holds the E/M."""
+        return self.majors_same_day + self.majors_next_day
+
+    @property
+    def with_global(self) -> tuple[ClaimLine, ...]:
+        """Same-day procedures with a global period the E/M may be included in."""
+        return self.minors + self.majors_same_day
+
+    @property
+    def decision_visit(self) -> bool:
+        """The chart (or, when silent, a billed 57) says this visit decided a major procedure on the claim."""
+        if not self.majors:
+            return False
+        decided = self.decision_for_surgery
+        return decided is True or (decided is None and "57" in self.line.modifiers)
+
+
+def codes(lines: tuple[ClaimLine, ...]) -> str:
+    """`14040 (line 2), 11102 (line 3)` for messages."""
+    return ", ".join(f"{line.code} (line {line.line_id})" for line in lines)
+
+
+def _global_days(ctx: ClaimContext, line: ClaimLine) -> str | None:
+    fee = ctx.fee(line.code, line.service_date)
+    return fee.global_days if fee is not None else None
+
+
+def em_situations(ctx: ClaimContext) -> list[EmSituation]:
+    """Every E/M line (99202-99215) of the claim with its surrounding procedures; computed once per claim."""
+    memo: dict[str, object] = ctx.__dict__
+    cached = memo.get(_MEMO_KEY)
+    if cached is not None:
+        return cached  # type: ignore[return-value]  # only this function writes the key
+    procedures: list[Procedure] = []
+    for line in ctx.lines:
+        if line.code in EM_CODES:
+            continue
+        days = _global_days(ctx, line)
+        if days is not None:
+            procedures.append(Procedure(line, days))
+    out: list[EmSituation] = []
+    for line in ctx.lines:
+        if line.code not in EM_CODES:
+            continue
+        day: date = line.service_date
+        minors = tuple(p.line for p in procedures if p.line.service_date == day and p.global_days in ("000", "010"))
+        majors_same = tuple(p.line for p in procedures if p.line.service_date == day and p.global_days == "090")
+        majors_next = tuple(
+            p.line for p in procedures if p.line.service_date == day + _ONE_DAY and p.global_days == "090"
+        )
+        no_global = tuple(p.line for p in procedures if p.line.service_date == day and p.global_days in ("XXX", "ZZZ"))
+        postop = tuple(
+            p
+            for p in procedures
+            if p.global_days in POSTOP_DAYS
+            and p.line.service_date < day <= p.line.service_date + timedelta(days=POSTOP_DAYS[p.global_days])
+        )
+        out.append(EmSituation(line, minors, majors_same, majors_next, no_global, postop))
+    memo[_MEMO_KEY] = out
+    return out

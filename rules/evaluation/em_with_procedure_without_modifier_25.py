@@ -1,0 +1,127 @@
+"""EVM001: an E/M on the day of a procedure with a global period, billed without modifier 25."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.evaluation._surgery import EmSituation, codes, em_situations
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers_common import EM_CODES
+from rules.registry import register
+
+_MINOR_POLICY = (
+    "E/M services on the day of a minor procedure (000/010-day global) are included in its payment, and so is "
+    "the decision to perform it (NCCI Policy Manual ch. III; MCPM ch. 12 §40.1.C). Only a significant, "
+    "separately identifiable E/M (another problem, or work beyond the procedure's usual pre-service work) is "
+    "paid, with 25; different diagnoses are not required, and new-patient status alone does not justify it"
+)
+_MAJOR_POLICY = (
+    "a 090-day procedure's global package includes the E/M on the day of surgery (MCPM ch. 12 §40.1.A); only "
+    "a significant, separately identifiable E/M beyond the usual pre-operative work is paid, with 25 "
+    "(MCPM ch. 12 §30.6.6.B)"
+)
+
+
+@register(code="EVM001", slug="em-with-procedure-without-modifier-25", status=Stable("0.1.0"))
+class EmWithProcedureWithoutModifier25(Rule):
+    """E/M (99202-99215) on the day of a procedure with a global period, without modifier 25.
+
+    ## What it does
+    Finds an office E/M billed without 25 on the same date of service as a procedure whose global period
+    (CY 2026 RVU file) is 000 or 010 (minor), or 090 (major) when the chart says the visit did not decide
+    the surgery. It reads the E/M line's `documentation.separately_identifiable`:
+    true -> append 25; false -> the E/M is not separately billable, remove it; absent -> the chart must say.
+    Procedures with no global period (XXX, e.g. phototherapy 96910) or add-ons (ZZZ) alone do not make the
+    E/M part of a global package, so they never trigger this rule. The visit that decided a 090-day
+    procedure is EVM003's (modifier 57).
+
+    ## Why is this bad?
+    The E/M on the day of a minor procedure, including the decision to perform it, is paid as part of the
+    procedure. Without 25 the E/M is denied (or, worse, paid and recouped on audit). A significant,
+    separately identifiable E/M is billable with 25; it does not need a different diagnosis, and
+    new-patient status alone does not make it separate.
+
+    ## Example
+    99213 + 11102, chart: acne managed and a new lesion biopsied (separately identifiable) -> 99213-25 + 11102.
+    99203 + 17000, chart: the visit only evaluated the lesion treated (not separately identifiable)
+    -> 17000 alone.
+
+    ## Fix safety
+    Adding 25 is `safe` when the E/M line documents a separately identifiable service, and removing the E/M
+    is `safe` when the chart says it was not; otherwise the fix `needs_documentation`.
+
+    ## References
+    NCCI Policy Manual for Medicare Services ch. I §D and ch. III (E&M with minor surgical procedures);
+    Medicare Claims Processing Manual (Pub. 100-04) ch. 12 §40.1.A, §40.1.C and §30.6.6.B; CPT modifier 25.
+    """
+
+    name = "E/M on the day of a procedure without modifier 25"
+    category = Category.MODIFIER_MISSING
+    severity = Severity.ERROR
+    reference = (
+        "NCCI Policy Manual ch. III (E&M with minor surgical procedures); MCPM ch. 12 §40.1.C, §40.1.A, §30.6.6.B"
+    )
+    triggers = EM_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for em in em_situations(ctx):
+            if "25" in em.line.modifiers or em.decision_visit:
+                continue
+            majors = em.majors_same_day if em.decision_for_surgery is False else ()
+            procedures = em.minors + majors
+            if procedures:
+                yield self._judge(ctx, em, procedures)
+
+    def _judge(self, ctx: ClaimContext, em: EmSituation, procedures: tuple[ClaimLine, ...]) -> Finding:
+        line = em.line
+        listed = codes(procedures)
+        policy = _MINOR_POLICY if em.minors else _MAJOR_POLICY
+        head = f"E/M {line.code} (line {line.line_id}) is billed on {line.service_date} with {listed} without 25"
+        value = ctx.revenue(line.code, line.units, line.service_date)
+        sep = em.separately_identifiable
+        if sep is True:
+            return self.finding(
+                [line.line_id],
+                f"{head}; {policy}. The chart documents a significant, separately identifiable E/M, so append 25 "
+                f"to line {line.line_id}.",
+                fix=Fix(
+                    FixAction.ADD_MODIFIER,
+                    Applicability.SAFE,
+                    (line.line_id,),
+                    f"append 25 to {line.code}",
+                    modifier="25",
+                ),
+                revenue_impact=value,
+            )
+        if sep is False:
+            return self.finding(
+                [line.line_id],
+                f"{head}; {policy}. The chart says the E/M was not separately identifiable, so it is part of the "
+                f"procedure and not separately billable: remove line {line.line_id}. Do not append 25 to get past "
+                "the edit.",
+                category=Category.PTP_BUNDLE,
+                fix=Fix(
+                    FixAction.REMOVE_LINE,
+                    Applicability.SAFE,
+                    (line.line_id,),
+                    f"remove {line.code}: included in the procedure",
+                ),
+            )
+        return self.finding(
+            [line.line_id],
+            f"{head}; {policy}. Append 25 only if the chart documents a significant, separately identifiable E/M "
+            "(the problem addressed beyond the procedure's usual pre-service work, with its own history, exam or "
+            f"medical decision making); otherwise remove line {line.line_id}. Record it as "
+            "documentation.separately_identifiable.",
+            fix=Fix(
+                FixAction.ADD_MODIFIER,
+                Applicability.NEEDS_DOCUMENTATION,
+                (line.line_id,),
+                f"append 25 to {line.code} if a separately identifiable E/M is documented",
+                modifier="25",
+            ),
+            revenue_impact=value,
+        )

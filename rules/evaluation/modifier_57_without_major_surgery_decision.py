@@ -1,0 +1,89 @@
+"""EVM004: modifier 57 on an E/M that did not decide a 090-day procedure (e.g. 57 with a minor procedure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context import ClaimContext
+from rules.evaluation._surgery import codes, em_situations
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers_common import EM_CODES
+from rules.registry import register
+
+
+@register(code="EVM004", slug="modifier-57-without-major-surgery-decision", status=Stable("0.1.0"))
+class Modifier57WithoutMajorSurgeryDecision(Rule):
+    """Modifier 57 on an E/M that did not decide a major (090-day) procedure.
+
+    ## What it does
+    Flags 57 on an office E/M (99202-99215) when (a) the only same-day procedures are minor (000/010-day
+    global) and no 090-day procedure is on the claim that day or the next, or (b) the E/M line documents
+    `decision_for_surgery: false`. It suggests removing 57; whether the E/M is then billable with 25 is
+    EVM001's question (separately identifiable or not).
+
+    ## Why is this bad?
+    57 is paid only for the visit that decided a procedure with a 090-day global period, on the day of or
+    the day before surgery (MCPM ch. 12 §30.6.6.C). The decision to perform a minor procedure is part of
+    that procedure's payment (NCCI Policy Manual ch. III; MCPM ch. 12 §40.1.C), so 57 with a minor
+    procedure is wrong and payers deny or recoup it.
+
+    ## Example
+    99213-57 + 17000 (chart: another problem managed) -> 99213-25 + 17000 (with EVM001).
+    99213-57 + 11104 (chart: only the biopsied lesion evaluated) -> 11104 alone (with EVM001).
+
+    ## Fix safety
+    Removing 57 is `safe` when the chart says the visit did not decide surgery, or when it is silent and
+    the claim shows only minor procedures. When the chart says the visit decided surgery but no 090-day
+    procedure is on the claim, it `needs_documentation`: 57 stands only if the major procedure is billed
+    for that day or the next on another claim.
+
+    ## References
+    Medicare Claims Processing Manual ch. 12 §30.6.6.C (modifier 57) and §40.1.C (minor surgery); NCCI
+    Policy Manual ch. III (E&M with minor surgical procedures); MLN Global Surgery Booklet (ICN 907166).
+    """
+
+    name = "Modifier 57 without a major-surgery decision"
+    category = Category.MODIFIER_INVALID
+    severity = Severity.ERROR
+    reference = "MCPM ch. 12 §30.6.6.C (modifier 57), §40.1.C; NCCI Policy Manual ch. III"
+    triggers = EM_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for em in em_situations(ctx):
+            line = em.line
+            if "57" not in line.modifiers:
+                continue
+            title = f"remove 57 from {line.code}"
+            if em.decision_for_surgery is False:
+                yield self.finding(
+                    [line.line_id],
+                    f"E/M {line.code} (line {line.line_id}) carries 57 (decision for surgery) but the chart says this "
+                    f"visit did not decide the surgery: remove 57 from line {line.line_id}. The E/M is then payable "
+                    "only if it was significant and separately identifiable (25) or unrelated to any same-day "
+                    "procedure's global package.",
+                    severity=Severity.WARNING,
+                    fix=Fix(FixAction.REMOVE_MODIFIER, Applicability.SAFE, (line.line_id,), title, modifier="57"),
+                )
+            elif em.minors and not em.majors:
+                safe = em.decision_for_surgery is None
+                tail = (
+                    ""
+                    if safe
+                    else " The chart says this visit decided surgery: keep 57 only if a 090-day procedure is billed "
+                    f"for {line.service_date} or the next day on another claim."
+                )
+                yield self.finding(
+                    [line.line_id, *(m.line_id for m in em.minors)],
+                    f"E/M {line.code} (line {line.line_id}) carries 57 with only minor procedure(s) {codes(em.minors)} "
+                    "(000/010-day global) and no 090-day procedure that day or the next. 57 is for the decision "
+                    "for a major procedure; the decision to perform a minor procedure is included in it (MCPM ch. 12 "
+                    f"§40.1.C). Remove 57 from line {line.line_id}; use 25 only if a significant, separately "
+                    f"identifiable E/M is documented.{tail}",
+                    fix=Fix(
+                        FixAction.REMOVE_MODIFIER,
+                        Applicability.SAFE if safe else Applicability.NEEDS_DOCUMENTATION,
+                        (line.line_id,),
+                        title,
+                        modifier="57",
+                    ),
+                )
