@@ -1,0 +1,106 @@
+"""The biopsy coding an expert would submit for one date of service, shared by the BIO rules.
+
+One primary per encounter: the highest technique performed (incisional > punch > tangential, `rank` in
+code_families.csv); every other biopsy is the add-on of its own technique. A line's technique is the one its
+documentation states, else the one its code means. Every BIO rule fixes lines toward this one plan, so
+their fixes never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.data.families import FamilyEntry
+
+FAMILY = "biopsy"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLine:
+    line: ClaimLine
+    billed: FamilyEntry
+    technique: str  # the technique performed (documented, else the billed code's)
+    target: FamilyEntry  # the code this line should carry
+
+    @property
+    def technique_differs(self) -> bool:
+        return self.technique != self.billed.technique
+
+    @property
+    def changes(self) -> bool:
+        return self.target.code != self.billed.code
+
+
+@dataclass(frozen=True, slots=True)
+class BiopsyPlan:
+    day: date
+    lines: tuple[PlannedLine, ...]
+    primary: PlannedLine
+
+    @property
+    def billed_primaries(self) -> list[PlannedLine]:
+        return [p for p in self.lines if p.billed.is_primary]
+
+
+def _technique(ctx: ClaimContext, line: ClaimLine, billed: FamilyEntry) -> str:
+    documented = ctx.doc(line).technique
+    if documented:
+        entry = ctx.ruleset.families.technique_code(FAMILY, documented, "primary")
+        if entry is not None:
+            return entry.technique
+    return billed.technique
+
+
+def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
+    """The plan for one date, or None when no biopsy primary is billed (add-on alone: the AOC rules' job)."""
+    table = ctx.ruleset.families
+    found: list[tuple[ClaimLine, FamilyEntry, str, FamilyEntry]] = []
+    for line in ctx.by_date[day]:
+        billed = table.get(line.code)
+        if billed is None or billed.family != FAMILY:
+            continue
+        technique = _technique(ctx, line, billed)
+        primary_entry = table.technique_code(FAMILY, technique, "primary")
+        if primary_entry is None:
+            return None
+        found.append((line, billed, technique, primary_entry))
+    if not any(billed.is_primary for _, billed, _, _ in found):
+        return None
+    # The primary: highest rank; among equals a line already billed as a primary of its technique, then the first.
+    ranked = sorted(
+        range(len(found)),
+        key=lambda i: (
+            -(found[i][3].rank or 0),
+            0 if found[i][1].code == found[i][3].code else 1,
+            i,
+        ),
+    )
+    chosen = ranked[0]
+    planned: list[PlannedLine] = []
+    for index, (line, billed, technique, primary_entry) in enumerate(found):
+        target = primary_entry if index == chosen else (table.addon_of(primary_entry.code) or primary_entry)
+        planned.append(PlannedLine(line, billed, technique, target))
+    return BiopsyPlan(day, tuple(planned), planned[chosen])
+
+
+def plans(ctx: ClaimContext) -> list[BiopsyPlan]:
+    out = []
+    for day in ctx.dates:
+        plan = plan_day(ctx, day)
+        if plan is not None:
+            out.append(plan)
+    return out
+
+
+def describe(plan: BiopsyPlan) -> str:
+    """`11106 (line 2) + 11103 (line 1)`: the coded encounter in words."""
+    ordered = [plan.primary, *(p for p in plan.lines if p is not plan.primary)]
+    return " + ".join(
+        f"{p.target.code}{' x' + str(p.line.units) if p.line.units > 1 and p is not plan.primary else ''} "
+        f"(line {p.line.line_id})"
+        for p in ordered
+    )

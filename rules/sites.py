@@ -1,0 +1,128 @@
+"""Helpers shared by the procedure-family rules (biopsy, destruction, excision, repair, Mohs, diagnosis,
+documentation): code ranges for triggers, family look-ups, site groups, lesion identity and money."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.data.families import FamilyEntry
+from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE
+
+
+def code_range(*specs: str) -> frozenset[str]:
+    """Codes from inclusive ranges such as "11102-11107" (trigger sets: the codes that make a rule relevant)."""
+    out: set[str] = set()
+    for spec in specs:
+        first, _, last = spec.partition("-")
+        out.update(str(n) for n in range(int(first), int(last or first) + 1))
+    return frozenset(out)
+
+
+# Trigger sets (the scope of each rule family; what each code means lives in rules/data/code_families.csv).
+BIOPSY_CODES = code_range("11102-11107")
+SKIN_TAG_CODES = code_range("11200-11201")
+PREMALIGNANT_DESTRUCTION_CODES = code_range("17000", "17003-17004")
+BENIGN_DESTRUCTION_CODES = code_range("17110-17111")
+MALIGNANT_DESTRUCTION_CODES = code_range("17260-17286")
+DESTRUCTION_CODES = PREMALIGNANT_DESTRUCTION_CODES | BENIGN_DESTRUCTION_CODES | MALIGNANT_DESTRUCTION_CODES
+EXCISION_CODES = code_range("11400-11446", "11600-11646")
+REPAIR_CODES = code_range("12001-12018", "12031-12057", "13100-13153")
+MOHS_CODES = code_range("17311-17315")
+PROCEDURE_CODES = BIOPSY_CODES | SKIN_TAG_CODES | DESTRUCTION_CODES | EXCISION_CODES | REPAIR_CODES | MOHS_CODES
+
+
+def family(ctx: ClaimContext, code: str) -> FamilyEntry | None:
+    return ctx.ruleset.families.get(code)
+
+
+def lines_of(ctx: ClaimContext, day: date, *families: str) -> list[ClaimLine]:
+    """The lines of `day` whose code belongs to one of `families` (claim order)."""
+    table = ctx.ruleset.families
+    return [line for line in ctx.by_date[day] if table.family_of(line.code) in families]
+
+
+def family_lines(ctx: ClaimContext, *families: str) -> Iterator[tuple[date, list[ClaimLine]]]:
+    """Per date of service, the lines of `families` (dates without any are skipped)."""
+    for day in ctx.dates:
+        found = lines_of(ctx, day, *families)
+        if found:
+            yield day, found
+
+
+def site_group_of(ctx: ClaimContext, scheme: str, line: ClaimLine) -> str | None:
+    """The documented body region's site group in `scheme` (None when undocumented or ambiguous)."""
+    return ctx.ruleset.families.site_group(scheme, ctx.doc(line).body_region)
+
+
+def same_lesion(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
+    """True/False when both lines document a lesion id, else None."""
+    a, b = ctx.doc(first).lesion_id, ctx.doc(second).lesion_id
+    if a and b:
+        return a == b
+    return None
+
+
+def distinct_lesions(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
+    """True if the chart shows different lesions or sites, False if the same lesion, None if it cannot tell."""
+    lesion = same_lesion(ctx, first, second)
+    if lesion is not None:
+        return not lesion
+    a, b = ctx.doc(first), ctx.doc(second)
+    if a.body_region and b.body_region and a.body_region != b.body_region:
+        return True
+    if a.laterality and b.laterality and a.laterality != b.laterality:
+        return True
+    return None
+
+
+def has_distinct_modifier(line: ClaimLine, others: Iterable[ClaimLine] = ()) -> bool:
+    """A distinct-service modifier (59/X{EPSU}), or an anatomic modifier none of `others` carries."""
+    mods = set(line.modifiers)
+    if mods & DISTINCT_SERVICE:
+        return True
+    anatomic = mods & ANATOMIC
+    if not anatomic:
+        return False
+    return all(not (anatomic & set(other.modifiers)) for other in others)
+
+
+def amount(ctx: ClaimContext, code: str | None, units: int, day: date) -> Decimal:
+    """National amount of `units` of `code` (0 when the code or the fee schedule is unknown)."""
+    if not code or units <= 0:
+        return Decimal("0.00")
+    return ctx.revenue(code, units, day) or Decimal("0.00")
+
+
+def delta(ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after: Iterable[tuple[str, int]]) -> Decimal:
+    """Revenue change from billing `before` (code, units) to `after`: + is more for the practice."""
+    return sum((amount(ctx, c, u, day) for c, u in after), Decimal("0.00")) - sum(
+        (amount(ctx, c, u, day) for c, u in before), Decimal("0.00")
+    )
+
+
+def money(value: Decimal | None) -> str:
+    """`+$25.72` / `-$149.02` for messages."""
+    if value is None:
+        return "n/a"
+    sign = "-" if value < 0 else "+"
+    return f"{sign}${abs(value):.2f}"
+
+
+def fmt_cm(value: float) -> str:
+    return f"{value:.1f} cm"
+
+
+def dx_classes(ctx: ClaimContext, line: ClaimLine) -> list[tuple[str, str | None]]:
+    """The line's pointed diagnoses with their class (malignant, benign, uncertain, premalignant, screening)."""
+    table = ctx.ruleset.families
+    return [(dx, table.diagnosis_class(dx)) for dx in ctx.diagnoses(line)]
+
+
+def lesion_type(ctx: ClaimContext, line: ClaimLine) -> str | None:
+    """The documented lesion type (final pathology where there is one)."""
+    return ctx.doc(line).lesion_type
