@@ -57,5 +57,21 @@ class DenialRework(WireModel):
     )
     status: Literal["open", "closed"] = "open"
     ruleset_version: str = ""
+    # Additive, optional (contract: fields may be added).
+    level: Literal["line", "claim"] = Field(
+        default="line",
+        description="claim: a claim-level (CLP/CAS 2100) denial; line_id is null and code/service_date are the "
+        "claim's first line (the placeholder code CLAIM when neither claim nor remittance has a line)",
+    )
+    payer_claim_id: str | None = Field(default=None, description="CLP07, the payer's claim control number")
+    matched_by: str | None = Field(
+        default=None,
+        description="how the remittance line was tied to the claim line: line_id (REF*6R), position, exact, "
+        "ignoring_modifiers, split, remit_only (claim not on file) or unmatched",
+    )
+    attachments: str | None = Field(default=None, description="for an appeal: the documentation to attach")
+    data_versions: dict[str, str] = Field(
+        default={}, description="reference-table editions the analysis used (ptp, mue, addon, carc, rarc, ...)"
+    )
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
