@@ -13,8 +13,7 @@ from schemas.claim import WireModel
 class DeadLetterReason(StrEnum):
     DESERIALIZE_ERROR = "deserialize_error"
     SCHEMA_INVALID = "schema_invalid"
-    PROCESSING_ERROR = "processing_error"
-    RULE_CRASH = "rule_crash"
+    PROCESSING_ERROR = "processing_error"  # includes a crashing rule: see rule_code
 
 
 class DeadLetter(WireModel):
@@ -29,6 +28,11 @@ class DeadLetter(WireModel):
     source_offset: int | None
     source_key: str | None = None
     payload: str = Field(description="the original bytes, base64")
+    payload_size: int = Field(default=0, description="length of the original bytes")
+    payload_sha256: str = Field(default="", description="digest of the original bytes")
+    payload_truncated: bool = Field(
+        default=False, description="payload holds only the first bytes; the whole input stays at source offset"
+    )
     worker_version: str
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)

@@ -63,7 +63,6 @@ class FindingOut(WireModel):
     fix: FixOut | None = None
     revenue_impact: Money | None = None
     reference: str
-    rule_name: str = ""
 
 
 class CorrectedLine(WireModel):

@@ -13,9 +13,13 @@ def main() -> None:
 
 def _register() -> None:
     """Attach each command module's commands to the group (import here, not at module top)."""
-    from workers.cli import kafka
+    from workers.cli import kafka, produce, scrub, topics, worker
 
     main.add_command(kafka.kafka)
+    main.add_command(produce.produce)
+    main.add_command(scrub.scrub)
+    main.add_command(topics.topics)
+    main.add_command(worker.worker)
 
 
 _register()

@@ -1,0 +1,125 @@
+"""Run the real worker as a subprocess and read its output topics (integration tests only)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from workers.settings import KafkaSettings, TopicSettings
+from workers.topics import create_topics
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Deployment:
+    """One isolated worker deployment: its own topic prefix, app id (consumer group) and data dir."""
+
+    bootstrap: str
+    prefix: str
+    data_dir: Path
+    partitions: int = 3
+    store_url: str = "memory://"
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    log_files: list[Any] = field(default_factory=list)
+
+    @property
+    def topics(self) -> TopicSettings:
+        return TopicSettings(prefix=f"{self.prefix}.", partitions=self.partitions)
+
+    def topic(self, logical: str) -> str:
+        return self.topics.all_names()[logical]
+
+    def env(self, metrics_port: int = 0, data_suffix: str = "") -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            CLAIMS_APP_ID=self.prefix,
+            CLAIMS_KAFKA__BOOTSTRAP_SERVERS=self.bootstrap,
+            CLAIMS_TOPICS__PREFIX=f"{self.prefix}.",
+            CLAIMS_TOPICS__PARTITIONS=str(self.partitions),
+            CLAIMS_STORE_URL=self.store_url,
+            CLAIMS_DATA_DIR=str(self.data_dir / f"worker{data_suffix}"),
+            CLAIMS_METRICS__PORT=str(metrics_port),
+            CLAIMS_METRICS__HOST="127.0.0.1",
+            CLAIMS_LOG_LEVEL="INFO",
+        )
+        return env
+
+    def create_topics(self) -> None:
+        create_topics(KafkaSettings(bootstrap_servers=self.bootstrap), self.topics)
+
+    def start_worker(self, metrics_port: int = 0, data_suffix: str = "") -> subprocess.Popen[bytes]:
+        log = (self.data_dir / f"worker{data_suffix}-{len(self.processes)}.log").open("wb")
+        self.log_files.append(log)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "workers.cli", "worker"],
+            env=self.env(metrics_port, data_suffix),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for log in self.log_files:
+            log.close()
+        self.log_files.clear()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-4000:] for p in sorted(self.data_dir.glob("*.log")))
+
+    def produce(self, logical: str, messages: Iterable[tuple[bytes | None, bytes | None]]) -> int:
+        producer = KafkaProducer(
+            bootstrap_servers=self.bootstrap, acks="all", linger_ms=10, max_request_size=4 * 1024 * 1024
+        )
+        count = 0
+        for key, value in messages:
+            producer.send(self.topic(logical), key=key, value=value)
+            count += 1
+        producer.flush()
+        producer.close()
+        return count
+
+    def consume(self, logical: str, expected: int, timeout: float = 90.0) -> list[Any]:
+        """Read the whole topic from the beginning until `expected` messages (or the timeout)."""
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, consumer_timeout_ms=1000)
+        name = self.topic(logical)
+        partitions = [TopicPartition(name, p) for p in range(self.partitions)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        records: list[Any] = []
+        deadline = time.monotonic() + timeout
+        while len(records) < expected and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+        consumer.close()
+        return records
+
+
+def values(records: list[Any]) -> list[dict[str, Any]]:
+    return [orjson.loads(r.value) for r in records]

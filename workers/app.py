@@ -1,0 +1,187 @@
+"""`create_app(settings, ruleset, metrics)`: the faust app, its tables and its three thin agents.
+
+Agents stay thin (style.md #23): decode -> route (pure, in workers.routing) -> send. Every input has an
+outcome: an output, or a dead letter with its reason. Nothing escapes the `async for` loop but
+cancellation (an escaping exception would ack the message and lose it: faust #416/#586).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import faust
+import orjson
+
+from rules.ruleset import RuleSet
+from schemas import Claim, DeadLetterReason
+from workers.metrics import WorkerMetrics
+from workers.routing import InputError, Outcome, Source, dead_letter, route_claim, route_remit
+from workers.settings import KafkaSettings, WorkerSettings
+from workers.sinks import FaustSink
+from workers.version import worker_version
+from workers.x12_events import split_x12
+
+log = logging.getLogger("dermclaims.worker")
+
+
+def broker_credentials(kafka: KafkaSettings) -> Any:
+    """faust credentials for SASL and/or TLS, or None for PLAINTEXT."""
+    context = None
+    if kafka.security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)
+        if kafka.ssl_certfile:
+            context.load_cert_chain(str(kafka.ssl_certfile), str(kafka.ssl_keyfile) if kafka.ssl_keyfile else None)
+    if kafka.security_protocol.startswith("SASL"):
+        password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else ""
+        if kafka.sasl_mechanism == "PLAIN":
+            return faust.SASLCredentials(username=kafka.sasl_username, password=password, ssl_context=context)
+        return faust.SASLCredentials(
+            username=kafka.sasl_username, password=password, mechanism=kafka.sasl_mechanism, ssl_context=context
+        )
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None
+
+
+def _source(event: Any) -> Source:
+    message = event.message
+    return Source(message.topic, message.partition, message.offset, message.key)
+
+
+def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetrics) -> faust.App:
+    """Build the app; nothing runs until a faust Worker starts it."""
+    version = worker_version()
+    partitions = settings.topics.partitions
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server.strip()}" for server in settings.kafka.bootstrap_servers.split(",")],
+        broker_credentials=broker_credentials(settings.kafka),
+        store=settings.store_url,
+        datadir=str(settings.data_dir),
+        web_enabled=False,  # /metrics is served by prometheus_client on settings.metrics.port
+        processing_guarantee="at_least_once",
+        topic_partitions=partitions,
+        topic_replication_factor=settings.topics.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        key_serializer="raw",
+        value_serializer="raw",
+        broker_commit_every=500,
+        broker_commit_interval=1.0,
+        table_standby_replicas=0,
+        producer_max_request_size=4 * 1024 * 1024,
+    )
+    names = settings.topics.all_names()
+    topics = {
+        logical: app.topic(
+            full, key_type=bytes, value_type=bytes, partitions=partitions, replicas=settings.topics.replication_factor
+        )
+        for logical, full in names.items()
+    }
+    claims_table = app.Table(
+        "claims",
+        default=None,
+        partitions=partitions,
+        key_type=bytes,
+        value_type=bytes,
+        help="Latest version of each claim (lines and documentation), keyed by claim_id, for the remits agent.",
+    )
+    rework_sent = app.Table(
+        "rework-sent",
+        default=None,
+        partitions=partitions,
+        key_type=bytes,
+        value_type=bytes,
+        help="rework_id -> status already produced per claim_id, so a redelivered remittance yields an item once.",
+    )
+    sink = FaustSink(topics)
+    full_to_logical = {full: logical for logical, full in names.items()}
+
+    def lookup(claim_id: str) -> Claim | None:
+        stored = claims_table.get(claim_id.encode())
+        return Claim.model_validate_json(stored) if stored else None
+
+    async def emit(outcome: Outcome, source: Source) -> None:
+        await sink.send(outcome.records)
+        for record in outcome.records:
+            metrics.events_produced.labels(topic=record.topic).inc()
+        if outcome.failed is not None:
+            metrics.dead_letters.labels(reason=outcome.failed.value).inc()
+        logical = full_to_logical.get(source.topic, source.topic)
+        metrics.events_consumed.labels(topic=logical, outcome="failed" if outcome.failed else "accepted").inc()
+        if source.partition is not None:
+            metrics.last_progress.labels(topic=logical, partition=str(source.partition)).set(time.time())
+
+    async def guarded(events: AsyncIterator[Any], handle: Any) -> None:
+        """Run `handle` per event; an unexpected error dead-letters that event and the agent goes on."""
+        async for event in events:
+            source = _source(event)
+            try:
+                outcome = handle(source, event.value)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug, not a verdict: dead-letter it and keep consuming
+                log.exception("processing failed at %s[%s]@%s", source.topic, source.partition, source.offset)
+                error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, str(exc))
+                outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
+            await emit(outcome, source)
+
+    def handle_claim(source: Source, value: bytes | None) -> Outcome:
+        started = time.perf_counter()
+        outcome = route_claim(source, value, ruleset, version, keyed=True)
+        metrics.evaluate_seconds.observe(time.perf_counter() - started)
+        if outcome.claim is not None:
+            key = outcome.claim.claim_id.encode()
+            if outcome.claim.frequency_code == "8":
+                claims_table.pop(key, None)  # a void removes the claim
+            else:
+                claims_table[key] = outcome.claim.model_dump_json().encode()  # original or replacement (7)
+        if outcome.verdict is not None:
+            metrics.observe_verdict(outcome.verdict)
+        return outcome
+
+    def handle_remit(source: Source, value: bytes | None) -> Outcome:
+        sent_cache: dict[bytes, dict[str, str]] = {}
+
+        def already_sent(rework_id: str, status: str) -> bool:
+            return any(seen.get(rework_id) == status for seen in sent_cache.values())
+
+        def load_sent(claim_id: str) -> None:
+            key = claim_id.encode()
+            stored = rework_sent.get(key)
+            sent_cache[key] = orjson.loads(stored) if stored else {}
+
+        # The claim id is only known after decoding; route_remit calls lookup() first, so load there.
+        def lookup_and_load(claim_id: str) -> Claim | None:
+            load_sent(claim_id)
+            return lookup(claim_id)
+
+        outcome = route_remit(source, value, lookup_and_load, ruleset, version, already_sent, keyed=True)
+        for item in outcome.rework:
+            key = item.claim_id.encode()
+            seen = sent_cache.setdefault(key, {})
+            seen[item.rework_id] = item.status
+            rework_sent[key] = orjson.dumps(seen)
+        metrics.observe_rework(outcome.rework)
+        return outcome
+
+    def handle_x12(source: Source, value: bytes | None) -> Outcome:
+        return split_x12(source, value, version)
+
+    @app.agent(topics["claims_submitted"], name="claims", concurrency=1)
+    async def claims_agent(stream: Any) -> None:
+        await guarded(stream.events(), handle_claim)
+
+    @app.agent(topics["remits_received"], name="remits", concurrency=1)
+    async def remits_agent(stream: Any) -> None:
+        await guarded(stream.events(), handle_remit)
+
+    @app.agent(topics["x12_raw"], name="x12-raw", concurrency=1)
+    async def x12_agent(stream: Any) -> None:
+        await guarded(stream.events(), handle_x12)
+
+    return app

@@ -1,0 +1,5 @@
+"""`python -m workers.cli` = `dermclaims`."""
+
+from workers.cli import main
+
+main()

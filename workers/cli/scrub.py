@@ -1,0 +1,54 @@
+"""`dermclaims scrub FILE...`: claim.submitted.v1 JSONL in, claim.validated.v1 JSONL out (no Kafka)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+
+from workers.cli.jsonl import iter_jsonl
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl for machines (the contract), table for people.",
+)
+def scrub(files: tuple[str, ...], output_format: str) -> None:
+    """Scrub claims with the same code as the worker's claims agent. `-` reads stdin.
+
+    Bad lines go to stderr as dead letters; the exit code is 1 only if any did.
+    """
+    from rich.console import Console
+
+    from workers.bootstrap import load_ruleset
+    from workers.cli.render import verdict_table
+    from workers.routing import Source, route_claim
+    from workers.settings import WorkerSettings
+    from workers.version import worker_version
+
+    ruleset = load_ruleset(WorkerSettings())
+    version = worker_version()
+    failed = 0
+    console = Console()
+    out = sys.stdout.buffer
+    for name, number, raw in iter_jsonl(files):
+        outcome = route_claim(Source(f"file:{name}", None, number), raw, ruleset, version)
+        for record in outcome.records:
+            if record.topic == "deadletter":
+                failed += 1
+                sys.stderr.buffer.write(record.value + b"\n")
+            elif output_format == "jsonl":
+                out.write(record.value + b"\n")
+            else:
+                console.print(verdict_table(orjson.loads(record.value)))
+    out.flush()
+    if failed:
+        click.echo(f"{failed} input line(s) could not be scrubbed; dead letters written to stderr.", err=True)
+        sys.exit(1)

@@ -1,0 +1,87 @@
+"""`WorkerSettings`: every knob of the worker, from `CLAIMS_*` environment variables (style.md #18)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KafkaSettings(_Frozen):
+    """How to reach the cluster. SASL/TLS options are for managed clusters (MSK, Confluent Cloud, Aiven)."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+
+
+class TopicSettings(_Frozen):
+    """Contract topic names, a per-deployment prefix, and how new topics are created."""
+
+    prefix: str = ""
+    partitions: int = Field(default=6, ge=1, le=1000)
+    replication_factor: int = Field(default=1, ge=1, le=5)
+    claims_submitted: str = "claims.submitted.v1"
+    remits_received: str = "remits.received.v1"
+    claims_validated: str = "claims.validated.v1"
+    denials_rework: str = "denials.rework.v1"
+    deadletter: str = "deadletter.v1"
+    x12_raw: str = "x12.raw.v1"
+
+    def name(self, base: str) -> str:
+        return f"{self.prefix}{base}"
+
+    def all_names(self) -> dict[str, str]:
+        """Logical name -> full topic name, for every topic the worker reads or writes."""
+        return {
+            field: self.name(getattr(self, field))
+            for field in (
+                "claims_submitted",
+                "remits_received",
+                "claims_validated",
+                "denials_rework",
+                "deadletter",
+                "x12_raw",
+            )
+        }
+
+
+class MetricsSettings(_Frozen):
+    port: int = Field(default=9108, ge=0, le=65535, description="0 disables the /metrics server")
+    host: str = "0.0.0.0"  # noqa: S104 - Prometheus scrapes the worker from another container/host
+
+
+class RulesSettings(_Frozen):
+    data_dir: Path | None = Field(default=None, description="operator folder of quarterly CMS PTP/MUE/AOC files")
+    conversion_factor: Decimal = Decimal("33.4009")
+
+
+class WorkerSettings(BaseSettings):
+    """All settings; build once in `main()` and pass down. Log only `masked()`."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMS_", env_nested_delimiter="__", frozen=True, extra="ignore")
+
+    app_id: str = "dermclaims"
+    store_url: str = Field(default="memory://", description="memory:// or rocksdb:// (rocksdict) for large tables")
+    data_dir: Path = Path("var/worker")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    kafka: KafkaSettings = KafkaSettings()
+    topics: TopicSettings = TopicSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    rules: RulesSettings = RulesSettings()
+
+    def masked(self) -> dict[str, Any]:
+        """Settings safe to log: secrets are masked by SecretStr's own repr."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,79 @@
+"""Create the contract's topics (kafka-python admin), co-partitioned for claims and remits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kafka import KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from workers.settings import KafkaSettings, TopicSettings
+
+# Topics keyed by claim_id that must have the same partition count (co-partitioning: the claim a
+# remittance needs is then in the same partition number, on the same worker).
+CO_PARTITIONED = ("claims_submitted", "remits_received")
+
+
+@dataclass(frozen=True)
+class TopicState:
+    name: str
+    partitions: int
+    created: bool
+
+
+def client_options(kafka: KafkaSettings) -> dict[str, Any]:
+    """kafka-python connection options from the settings (SASL/TLS included)."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": kafka.bootstrap_servers.split(","),
+        "security_protocol": kafka.security_protocol,
+    }
+    if kafka.security_protocol.startswith("SASL"):
+        options["sasl_mechanism"] = kafka.sasl_mechanism
+        options["sasl_plain_username"] = kafka.sasl_username
+        options["sasl_plain_password"] = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
+    if kafka.ssl_cafile:
+        options["ssl_cafile"] = str(kafka.ssl_cafile)
+    if kafka.ssl_certfile:
+        options["ssl_certfile"] = str(kafka.ssl_certfile)
+    if kafka.ssl_keyfile:
+        options["ssl_keyfile"] = str(kafka.ssl_keyfile)
+    return options
+
+
+class TopicLayoutError(RuntimeError):
+    """Existing topics cannot serve the worker (e.g. claims and remits not co-partitioned)."""
+
+
+def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicState]:
+    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones."""
+    admin = KafkaAdminClient(**client_options(kafka), client_id="dermclaims-admin")
+    try:
+        names = topics.all_names()
+        existing = set(admin.list_topics())
+        created: set[str] = set()
+        for name in names.values():
+            if name in existing:
+                continue
+            try:
+                admin.create_topics(
+                    [NewTopic(name, num_partitions=topics.partitions, replication_factor=topics.replication_factor)]
+                )
+                created.add(name)
+            except TopicAlreadyExistsError:
+                pass
+        described = {
+            d.get("name", d.get("topic")): len(d["partitions"]) for d in admin.describe_topics(list(names.values()))
+        }
+    finally:
+        admin.close()
+    states = [TopicState(name, described.get(name, 0), name in created) for name in names.values()]
+    counts = {described.get(names[logical], 0) for logical in CO_PARTITIONED}
+    if len(counts) > 1:
+        raise TopicLayoutError(
+            f"{names['claims_submitted']} and {names['remits_received']} have different partition counts "
+            f"({', '.join(str(described.get(names[n])) for n in CO_PARTITIONED)}): remittances would not find their "
+            "claims. Recreate them with the same count (CLAIMS_TOPICS__PARTITIONS)."
+        )
+    return states
