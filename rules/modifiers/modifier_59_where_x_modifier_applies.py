@@ -1,0 +1,98 @@
+"""MOD004: modifier 59 where the payer accepts X{EPSU} and a more descriptive X modifier applies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers._sites import counterparts, different_site
+from rules.modifiers_common import X_MODIFIERS, is_em_like
+from rules.registry import register
+
+
+@register(code="MOD004", slug="modifier-59-where-x-modifier-applies", status=Stable("0.1.0"))
+class Modifier59WhereXModifierApplies(Rule):
+    """Modifier 59 billed to a payer that accepts X{EPSU}, where an X modifier is more descriptive.
+
+    ## What it does
+    For a payer whose profile accepts the X{EPSU} modifiers and prefers one of them (Medicare: XS), looks at
+    each line with 59 (59 with an X modifier is MOD003's, on an add-on MOD005's, on an E/M MOD011's). When
+    the chart shows the line treats a different lesion or site than every same-day procedure it is distinct
+    from (its NCCI PTP partners, or all same-day procedures), it proposes XS in place of 59 (a warning).
+    Otherwise it is advice (info): say which X modifier the chart supports.
+
+    ## Why is this bad?
+    CPT says 59 is used only when no more descriptive modifier applies, and CMS introduced XE (separate
+    encounter), XS (separate structure), XP (separate practitioner) and XU (unusual non-overlapping service)
+    in 2015 as selective versions of 59; CMS prefers them and may require them for edits prone to 59
+    misuse. 59 stays valid where none fits. This rule never proposes a modifier to get past an edit: it
+    replaces one distinct-service claim with a more precise one the chart supports.
+
+    ## Example
+    11600 (lesion A, back) + 11102-59 (lesion B, arm) -> 11600 + 11102-XS.
+
+    ## Fix safety
+    Replacing 59 by XS is `safe` when lesion ids, body regions or sides documented on the lines differ;
+    otherwise the replacement `needs_documentation` (which of XE/XS/XP/XU the chart supports).
+
+    ## References
+    CMS Transmittal 1422 / CR 8863 (MLN Matters MM8863, X{EPSU} modifiers, 2015); CMS MCD article A53399
+    (modifier 59: different anatomic site or encounter; use a more descriptive modifier when one applies);
+    CPT Appendix A (modifier 59); NCCI Policy Manual ch. I §E.
+    """
+
+    name = "Modifier 59 where an X{EPSU} modifier applies"
+    category = Category.MODIFIER_INVALID
+    severity = Severity.INFO
+    reference = "CMS CR 8863 / Transmittal 1422 (X{EPSU} preferred); CMS article A53399; CPT Appendix A (59)"
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        profile = ctx.profile
+        if not profile.accepts_x_modifiers or profile.distinct_modifier not in X_MODIFIERS:
+            return
+        for line in ctx.lines:
+            if "59" not in line.modifiers or X_MODIFIERS.intersection(line.modifiers) or is_em_like(line.code):
+                continue  # 59 with X: MOD003; 59 on an E/M: MOD011
+            fee = ctx.fee(line.code, line.service_date)
+            if fee is not None and fee.is_addon:
+                continue  # no distinct-service modifier at all on an add-on: MOD005
+            yield self._judge(ctx, line, counterparts(ctx, line))
+
+    def _judge(self, ctx: ClaimContext, line: ClaimLine, others: list[ClaimLine]) -> Finding:
+        head = (
+            f"Line {line.line_id} ({line.code}) uses 59; this payer accepts the more descriptive X{{EPSU}} modifiers "
+            "(CMS CR 8863), and 59 is for when none of them fits"
+        )
+        if others and all(different_site(ctx, line, other) is True for other in others):
+            listed = ", ".join(f"{o.code} (line {o.line_id})" for o in others)
+            return self.finding(
+                [line.line_id],
+                f"{head}. The chart documents a different lesion or site from {listed}: replace 59 by XS (separate "
+                "structure).",
+                severity=Severity.WARNING,
+                fix=Fix(
+                    FixAction.ADD_MODIFIER,
+                    Applicability.SAFE,
+                    (line.line_id,),
+                    f"replace 59 by XS on {line.code}",
+                    modifier="XS",
+                ),
+            )
+        modifier = ctx.profile.distinct_modifier
+        return self.finding(
+            [line.line_id],
+            f"{head}. Replace 59 by the X modifier the chart supports: XS if it documents a different lesion or "
+            "anatomic site (record lesion_id and body_region on both lines), XE if a separate encounter the same "
+            "day, XP if another practitioner, XU if a service that does not overlap the main one; keep 59 only if "
+            "none fits.",
+            fix=Fix(
+                FixAction.ADD_MODIFIER,
+                Applicability.NEEDS_DOCUMENTATION,
+                (line.line_id,),
+                f"replace 59 by {modifier} on {line.code} if the chart supports it",
+                modifier=modifier,
+            ),
+        )
