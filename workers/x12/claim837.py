@@ -52,8 +52,9 @@ def draft_claim(unit: ClaimUnit) -> ClaimDraft:
     for problem in problems:
         problem.claim_id = clm.get(1)
     locations: dict[tuple[str | int, ...], Segment] = {("claim",): clm}
-    if not unit.closed:
-        problems.append(_at(clm, "the file ends inside this claim (no SE trailer), so lines may be missing"))
+    if not unit.closed:  # whatever else is wrong follows from the cut; say only that
+        message = "the file ends inside this claim (no SE trailer), so segments may be missing"
+        return ClaimDraft(clm.get(1), clm, {}, [SegmentError(clm.number, clm.id, message, clm.get(1))], locations)
     diagnoses = _diagnoses(unit.hi, problems, locations)
     lines, f8 = unit.lines, unit.f8
     line_data = []

@@ -220,9 +220,11 @@ def convert_835(tx: Transaction) -> tuple[list[RemitReceived], list[SegmentError
     for ordinal, unit in enumerate(units, start=1):
         claim_id = unit.clp.get(1)
         problems = list(unit.problems)
-        if not unit.closed:
-            problems.append(_at(unit.clp, "the file ends inside this claim payment (no SE trailer)"))
         data = _map_remit(unit, header, problems)
+        if not unit.closed:  # whatever else is wrong follows from the cut; say only that
+            problems = [
+                _at(unit.clp, "the file ends inside this claim payment (no SE trailer), so segments may be missing")
+            ]
         if not problems:
             envelope = {"event_id": event_id("835", tx, claim_id, ordinal), "occurred_at": stamp}
             try:
