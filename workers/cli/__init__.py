@@ -13,8 +13,9 @@ def main() -> None:
 
 def _register() -> None:
     """Attach each command module's commands to the group (import here, not at module top)."""
-    from workers.cli import kafka, produce, scrub, topics, worker
+    from workers.cli import demo, kafka, produce, scrub, topics, worker
 
+    main.add_command(demo.demo)
     main.add_command(kafka.kafka)
     main.add_command(produce.produce)
     main.add_command(scrub.scrub)

@@ -11,6 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+ACTION_STYLE = {
+    "resubmit_with_modifier": "green",
+    "correct_and_resubmit": "green",
+    "appeal": "cyan",
+    "write_off": "dim",
+    "review": "yellow",
+}
 STATUS_STYLE = {"clean": "green", "flagged": "yellow", "rejected": "bold red"}
 
 
@@ -62,3 +69,83 @@ def verdict_table(validated: dict[str, Any]) -> Group:
 
 def money(value: Decimal | str | None) -> str:
     return f"${Decimal(value or 0):,.2f}"
+
+
+def summary_table(validated: list[dict[str, Any]]) -> Table:
+    """One row per scrubbed claim: status, findings by severity, revenue impact, corrected claim."""
+    table = Table(box=box.SIMPLE_HEAD, title="claims")
+    for column in ("claim", "status", "errors", "warnings", "info", "impact $", "resubmit as"):
+        table.add_column(column, justify="right" if column in ("errors", "warnings", "info", "impact $") else "left")
+    for item in sorted(validated, key=lambda v: v["claim_id"]):
+        severities = [f["severity"] for f in item["findings"]]
+        corrected = " ".join(
+            f"{line['code']}{'-' + '-'.join(line['modifiers']) if line['modifiers'] else ''}"
+            f"{'x' + str(line['units']) if line['units'] != 1 else ''}"
+            for line in item["corrected_lines"]
+        )
+        table.add_row(
+            item["claim_id"],
+            Text(item["status"], style=STATUS_STYLE.get(item["status"], "")),
+            str(severities.count("error")),
+            str(severities.count("warning")),
+            str(severities.count("info")),
+            item.get("revenue_impact") or "",
+            corrected,
+        )
+    return table
+
+
+def findings_table(validated: list[dict[str, Any]]) -> Table:
+    """Every error and warning finding, one row each (info findings are counted in the summary)."""
+    table = Table(box=box.SIMPLE_HEAD, title="findings (errors and warnings)", expand=True)
+    table.add_column("claim", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("lines", no_wrap=True)
+    table.add_column("what, why, how to fix", ratio=1)
+    table.add_column("$", justify="right", no_wrap=True)
+    for item in sorted(validated, key=lambda v: v["claim_id"]):
+        for finding in item["findings"]:
+            if finding["severity"] == "info":
+                continue
+            table.add_row(
+                item["claim_id"],
+                Text(finding["rule"], style=SEVERITY_STYLE[finding["severity"]]),
+                ",".join(finding["line_ids"]),
+                finding["message"],
+                finding.get("revenue_impact") or "",
+            )
+    return table
+
+
+def rework_table(items: list[dict[str, Any]]) -> Group:
+    """The denial work queue by priority, with recoverable and written-off totals."""
+    table = Table(box=box.SIMPLE_HEAD, title="rework queue (highest priority first)", expand=True)
+    table.add_column("priority $", justify="right", no_wrap=True)
+    table.add_column("claim / line", no_wrap=True)
+    table.add_column("denial", no_wrap=True)
+    table.add_column("do this", no_wrap=True)
+    table.add_column("by", no_wrap=True)
+    table.add_column("why", ratio=1)
+    recoverable = written_off = Decimal(0)
+    for item in sorted(items, key=lambda i: Decimal(i["priority"]), reverse=True):
+        denied = Decimal(item["denied_amount"])
+        if item["action"] == "write_off":
+            written_off += denied
+        elif item["action"] != "review":
+            recoverable += denied
+        code = "-".join([item["code"], *item.get("modifiers", [])])
+        action = item["action"].replace("_", " ")
+        if item.get("modifier"):
+            action = f"resubmit +{item['modifier']}" if item["action"] == "resubmit_with_modifier" else action
+        table.add_row(
+            item["priority"],
+            f"{item['claim_id']} / {item.get('line_id') or '-'}\n{code}",
+            f"{item['group_code']}-{item['reason']}\n{money(denied)}",
+            Text(action, style=ACTION_STYLE.get(item["action"], "")),
+            item.get("deadline") or "",
+            item["cause"],
+        )
+    totals = Text(
+        f"recoverable {money(recoverable)}   written off {money(written_off)}   items {len(items)}", style="bold"
+    )
+    return Group(table, totals)
