@@ -1,0 +1,174 @@
+"""DES005: the destruction code family does not match the documented lesion type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.destruction._common import BENIGN, LESION_TYPES, MALIGNANT, PREMALIGNANT, session_count
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+from rules.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+
+_FAMILY_OF_TYPE = {"premalignant": PREMALIGNANT, "benign": BENIGN, "malignant": MALIGNANT}
+
+
+@register(code="DES005", slug="destruction-family-differs-from-lesion-type", status=Stable("0.1.0"))
+class DestructionFamilyDiffersFromLesionType(Rule):
+    """The destruction code family does not match the documented lesion type.
+
+    ## What it does
+    Destruction codes are chosen by what the lesion is: premalignant (actinic keratoses) 17000/+17003/
+    17004, benign (warts, seborrheic keratoses) 17110/17111, malignant 17260-17286 by site and lesion
+    diameter, one line per lesion. When `documentation.lesion_type` names another family, recodes into it
+    by the documented lesion count (benign/premalignant) or site and diameter (malignant).
+
+    ## Why is this bad?
+    A benign lesion coded 17000 or a premalignant one coded 17110 is a code-selection error: the payer's
+    edits and audits compare the code family with the pathology and diagnosis.
+
+    ## Example
+    17000 + 17003 x4 for 5 seborrheic keratoses (lesion_type benign) -> 17110 x1.
+    17110 for 8 actinic keratoses (lesion_type premalignant) -> 17000 + 17003 x7.
+
+    ## Fix safety
+    `safe` when the documentation gives what the new code needs (lesion type and count; for malignant,
+    body region and diameter of a single lesion). Otherwise the finding asks for that documentation.
+
+    ## References
+    AMA CPT 2026 destruction descriptors 17000-17004, 17110-17111, 17260-17286; coding-rules.md
+    "Destruction" ("the code family follows the lesion type").
+    """
+
+    name = "Destruction family differs from the lesion type"
+    category = Category.CODE_SELECTION
+    severity = Severity.ERROR
+    reference = "AMA CPT 17000-17286 descriptors; coding-rules.md 'Destruction' (code family follows lesion type)"
+    triggers = DESTRUCTION_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        for day, lines in family_lines(ctx, PREMALIGNANT, BENIGN, MALIGNANT):
+            groups: dict[tuple[str, str], list[ClaimLine]] = {}
+            for line in lines:
+                entry = table.get(line.code)
+                documented = ctx.doc(line).lesion_type
+                if entry is not None and documented in LESION_TYPES and documented != entry.lesion_type:
+                    groups.setdefault((entry.family, str(documented)), []).append(line)
+            for (family, kind), group in groups.items():
+                if family == PREMALIGNANT:  # add-on lines follow their primary
+                    group = [ln for ln in lines if table.family_of(ln.code) == PREMALIGNANT]
+                existing = [ln for ln in lines if table.family_of(ln.code) == _FAMILY_OF_TYPE[kind]]
+                yield from self._recode(ctx, day, family, kind, group, existing)
+
+    def _recode(
+        self, ctx: ClaimContext, day: date, family: str, kind: str, group: list[ClaimLine], existing: list[ClaimLine]
+    ) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        ids = tuple(ln.line_id for ln in group)
+        billed = " + ".join(f"{ln.code} x{ln.units} (line {ln.line_id})" for ln in group)
+        head = table.get(group[0].code)
+        lead = (
+            f"{billed}: the chart documents {kind} lesion(s), but {group[0].code} is {head.lesion_type if head else ''}"
+        )
+        if kind == "malignant":
+            yield from self._to_malignant(ctx, day, lead, group)
+            return
+        if existing:
+            yield self.finding(
+                ids,
+                f"{lead} destruction. Report them with the {kind} destruction already billed "
+                f"(line {existing[0].line_id}) for the session's total count.",
+                fix=None,
+            )
+            return
+        count = session_count(ctx, group) if family != MALIGNANT else len(group)
+        if count is None and head is not None:
+            if head.role == "alone" and (head.count_min or 0) > 1:
+                count = head.count_min  # 17004/17111 state "15 or more"
+            elif family == PREMALIGNANT:
+                count = sum(ln.units for ln in group)  # 17000 + 17003 units count the lesions
+        if count is None:
+            first = table.counted(_FAMILY_OF_TYPE[kind], 1)
+            yield self.finding(
+                ids,
+                f"{lead} destruction. Count the lesions in the chart and code {kind} "
+                f"destruction{f' starting with {first.code}' if first else ''}.",
+                fix=Fix(
+                    FixAction.REPLACE_CODE,
+                    Applicability.NEEDS_DOCUMENTATION,
+                    ids[:1],
+                    f"recode as {kind} destruction",
+                    code=first.code if first else None,
+                    units=1,
+                ),
+            )
+            return
+        target = table.counted(_FAMILY_OF_TYPE[kind], count)
+        if target is None:
+            return
+        addon = table.addon_of(target.code)
+        extra = table.addon_units(addon, count) if addon else 0
+        after = [(target.code, 1)] + ([(addon.code, extra)] if addon and extra else [])
+        impact = delta(ctx, day, [(ln.code, ln.units) for ln in group], after)
+        coded = " + ".join(f"{c} x{u}" for c, u in after)
+        yield self.finding(
+            ids,
+            f"{lead} destruction. {count} {kind} lesion(s) are coded {coded}: merge line(s) {', '.join(ids)} "
+            f"into {target.code} x1{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
+            fix=Fix(
+                FixAction.MERGE_LINES, Applicability.SAFE, ids, f"recode as {target.code}", code=target.code, units=1
+            ),
+            revenue_impact=impact,
+        )
+        if addon and extra:
+            yield self.finding(
+                ids,
+                f"{count} {kind} lesions documented: lesions 2-{count} are {addon.code} x{extra}.",
+                fix=Fix(
+                    FixAction.ADD_LINE,
+                    Applicability.SAFE,
+                    (),
+                    f"add {addon.code} x{extra}",
+                    code=addon.code,
+                    units=extra,
+                ),
+            )
+
+    def _to_malignant(self, ctx: ClaimContext, day: date, lead: str, group: list[ClaimLine]) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        advice = (
+            " Malignant destruction is coded per lesion, one line each, by site group and lesion diameter "
+            "(17260-17286): document body region and diameter of each lesion and recode."
+        )
+        for line in group:
+            entry = table.get(line.code)
+            doc = ctx.doc(line)
+            group_name = site_group_of(ctx, "lesion", line)
+            single = (doc.lesion_count or 1) == 1 and line.units == 1 and entry is not None and not entry.is_addon
+            target = (
+                table.sized(MALIGNANT, group_name, doc.lesion_diameter_cm)
+                if single and group_name and doc.lesion_diameter_cm
+                else None
+            )
+            if target is None:
+                yield self.finding([line.line_id], f"{lead} destruction.{advice}", fix=None)
+                continue
+            impact = delta(ctx, day, [(line.code, line.units)], [(target.code, 1)])
+            yield self.finding(
+                [line.line_id],
+                f"{lead} destruction. A {doc.lesion_diameter_cm:.1f} cm malignant lesion on the {doc.body_region} is "
+                f"{target.code}: replace {line.code} on line {line.line_id} ({money(impact)}).",
+                fix=Fix(
+                    FixAction.REPLACE_CODE,
+                    Applicability.SAFE,
+                    (line.line_id,),
+                    f"replace with {target.code}",
+                    code=target.code,
+                    units=1,
+                ),
+                revenue_impact=impact,
+            )

@@ -1,0 +1,84 @@
+"""DES006: the malignant destruction code does not match the lesion's documented site and diameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context import ClaimContext
+from rules.destruction._common import MALIGNANT, contradicted
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+from rules.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+
+
+@register(code="DES006", slug="malignant-destruction-code-differs-from-size-or-site", status=Stable("0.1.0"))
+class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
+    """The malignant destruction code does not match the documented site group or lesion diameter.
+
+    ## What it does
+    17260-17286 are chosen by site group (17260-17266 trunk/arms/legs; 17270-17276 scalp/neck/hands/feet/
+    genitalia; 17280-17286 face/ears/eyelids/nose/lips/mucous membrane) and lesion diameter (0.5 cm or
+    less, 0.6-1.0, 1.1-2.0, 2.1-3.0, 3.1-4.0, over 4.0 cm). Recomputes the code from
+    `documentation.body_region` and `lesion_diameter_cm` (either alone keeps the other as billed).
+
+    ## Why is this bad?
+    The code states the site and size: a 2.2 cm lesion billed as 17261 under-reports the service, a 0.4 cm
+    lesion billed as 17262 over-reports it and fails review.
+
+    ## Example
+    17261 for a 2.2 cm basal cell carcinoma on the arm -> 17263 (+$44.09).
+
+    ## Fix safety
+    `safe`: the line's own documentation gives site and diameter (the AAD example codes a 2.2 cm arm
+    lesion 17263).
+
+    ## References
+    AMA CPT 2026 descriptors 17260-17286; AAD DermWorld "Destruction codes for pre-malignant and malignant
+    lesions" (2011); coding-rules.md "Destruction".
+    """
+
+    name = "Malignant destruction code differs from site or size"
+    category = Category.CODE_SELECTION
+    severity = Severity.ERROR
+    reference = "AMA CPT 17260-17286 descriptors (site group, lesion diameter); AAD DermWorld 2011 destruction codes"
+    triggers = MALIGNANT_DESTRUCTION_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        for day, lines in family_lines(ctx, MALIGNANT):
+            for line in lines:
+                billed = table.get(line.code)
+                doc = ctx.doc(line)
+                if billed is None or contradicted(ctx, line):
+                    continue
+                documented_group = site_group_of(ctx, "lesion", line)
+                if documented_group is None and doc.lesion_diameter_cm is None:
+                    continue
+                group = documented_group or billed.site_group
+                size = doc.lesion_diameter_cm
+                if size is None:
+                    size = billed.size_max if billed.size_max is not None else billed.size_min or 0.0
+                target = table.sized(MALIGNANT, group, size)
+                if target is None or target.code == billed.code:
+                    continue
+                impact = delta(ctx, day, [(line.code, line.units)], [(target.code, line.units)])
+                facts = []
+                if documented_group:
+                    facts.append(f"site {doc.body_region} ({group.replace('_', '/')})")
+                if doc.lesion_diameter_cm is not None:
+                    facts.append(f"lesion diameter {doc.lesion_diameter_cm:.1f} cm")
+                yield self.finding(
+                    [line.line_id],
+                    f"{line.code} on line {line.line_id} does not match the documented {' and '.join(facts)}: "
+                    f"malignant destruction of that lesion is {target.code}. Replace {line.code} with "
+                    f"{target.code} ({money(impact)}).",
+                    fix=Fix(
+                        FixAction.REPLACE_CODE,
+                        Applicability.SAFE,
+                        (line.line_id,),
+                        f"replace {line.code} with {target.code}",
+                        code=target.code,
+                    ),
+                    revenue_impact=impact,
+                    severity=Severity.WARNING if impact > 0 else None,
+                )

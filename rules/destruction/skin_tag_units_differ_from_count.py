@@ -1,0 +1,93 @@
+"""TAG001: 11200/+11201 units do not match the number of skin tags removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context import ClaimContext
+from rules.destruction._common import SKIN_TAGS, by_role, session_count
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+from rules.sites import SKIN_TAG_CODES, delta, family_lines, money
+
+
+@register(code="TAG001", slug="skin-tag-units-differ-from-count", status=Stable("0.1.0"))
+class SkinTagUnitsDifferFromCount(Rule):
+    """Skin tag removal units do not match the number of tags.
+
+    ## What it does
+    11200 covers up to and including 15 skin tags, one unit; +11201 is each additional 10 tags or part
+    thereof. Sets 11200 to one unit and +11201 to ceil((n - 15) / 10) units from
+    `documentation.lesion_count`, adding or removing the add-on line as needed.
+
+    ## Why is this bad?
+    11200 x2 is denied; 40 tags billed as 11200 alone leave three add-on units unbilled; +11201 for 12 tags
+    is an add-on with nothing to add to.
+
+    ## Example
+    40 tags documented, 11200 x1 -> 11200 + 11201 x3 (+$55.11).
+
+    ## Fix safety
+    `safe`: one unit of 11200 is the CPT descriptor; add-on units come from the documented count. Without
+    a count only the 11200 units are fixed.
+
+    ## References
+    AMA CPT 2026 descriptors 11200 ("up to and including 15 lesions") and +11201 ("each additional 10
+    lesions, or part thereof"); coding-rules.md "Skin tags".
+    """
+
+    name = "Skin tag units differ from the count"
+    category = Category.CODE_FAMILY
+    severity = Severity.ERROR
+    reference = "AMA CPT 11200/+11201 descriptors; coding-rules.md 'Skin tags'"
+    triggers = SKIN_TAG_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        for day, lines in family_lines(ctx, SKIN_TAGS):
+            roles = by_role(ctx, lines)
+            if not roles["primary"]:
+                continue  # +11201 alone: the add-on-code rules' job
+            head = roles["primary"][0]
+            count = session_count(ctx, lines)
+            if head.units != 1:
+                impact = delta(ctx, day, [(head.code, head.units)], [(head.code, 1)])
+                yield self.finding(
+                    [head.line_id],
+                    f"{head.code} x{head.units} on line {head.line_id}: {head.code} is reported once for up to 15 "
+                    f"tags; more tags are add-on units. Set line {head.line_id} to 1 unit ({money(impact)}).",
+                    fix=Fix(FixAction.SET_UNITS, Applicability.SAFE, (head.line_id,), f"{head.code} x1", units=1),
+                    revenue_impact=impact,
+                )
+            addon = table.addon_of(head.code)
+            if count is None or addon is None:
+                continue
+            want = table.addon_units(addon, count)
+            have = roles["addon"]
+            billed = sum(line.units for line in have)
+            if billed == want and len(have) <= 1:
+                continue
+            impact = delta(ctx, day, [(addon.code, billed)], [(addon.code, want)])
+            why = f"{count} tags documented = {head.code} + {addon.code} x{want}"
+            if have and want:
+                ids = tuple(line.line_id for line in have)
+                fix = Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"{addon.code} x{want}", units=want)
+                how = f"set {addon.code} (line {ids[0]}) to {want} unit(s)"
+            elif have:
+                ids = tuple(line.line_id for line in have)
+                fix = Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove {addon.code}")
+                how = f"remove {addon.code} (line(s) {', '.join(ids)})"
+            else:
+                fix = Fix(
+                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
+                )
+                how = f"add {addon.code} x{want}"
+            yield self.finding(
+                [head.line_id, *(line.line_id for line in have)],
+                f"{why} (each additional 10 tags or part thereof beyond 15), but {addon.code} x{billed} is billed: "
+                f"{how} ({money(impact)}).",
+                fix=fix,
+                revenue_impact=impact,
+                category=Category.REVENUE_OPPORTUNITY if want > billed else None,
+                severity=Severity.WARNING if want > billed else None,
+            )

@@ -1,0 +1,1 @@
+"""Excision rules (EXC): excised diameter, site group, benign vs malignant, distinct lesions."""
