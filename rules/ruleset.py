@@ -197,9 +197,11 @@ def build_ruleset(
     codes = sorted(registry) if enabled is None else sorted(set(enabled) & set(registry))
     rules = tuple(registry[code]() for code in codes if registry[code].status.kind != "removed")
     tables = packaged_tables()
-    ptp: Versioned[PtpTable] = Versioned.of([*tables["ptp"], *extra_ptp])  # type: ignore[list-item]
-    mue: Versioned[MueTable] = Versioned.of([*tables["mue"], *extra_mue])  # type: ignore[list-item]
-    addons: Versioned[AddonTable] = Versioned.of([*tables["addon"], *extra_addons])  # type: ignore[list-item]
+    # Operator editions first: Versioned.of sorts stably by start date, so on a tie (a 2026 Q1 CMS file and
+    # the curated 2026 edition both start on 2026-01-01) the official file wins.
+    ptp: Versioned[PtpTable] = Versioned.of([*extra_ptp, *tables["ptp"]])  # type: ignore[list-item]
+    mue: Versioned[MueTable] = Versioned.of([*extra_mue, *tables["mue"]])  # type: ignore[list-item]
+    addons: Versioned[AddonTable] = Versioned.of([*extra_addons, *tables["addon"]])  # type: ignore[list-item]
     pfs: Versioned[FeeSchedule] = Versioned.of(tables["pfs"])  # type: ignore[arg-type]
     digest = hashlib.sha256(
         ("|".join(f"{r.code}:{r.status.kind}" for r in rules) + RULESET_SCHEMA).encode()

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
+from rules.data.ncci import PtpEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import NCCI_ASSOCIATED
+from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
 from rules.registry import register
+
+# NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
+# distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
+# E/M line, and anatomic modifiers only when the two lines carry different ones (LT vs RT, F1 vs F2).
+_BYPASS = DISTINCT_SERVICE | frozenset({"24", "57", "58", "78", "79", "27", "91"})
 
 
 def distinct_by_documentation(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
@@ -24,31 +31,59 @@ def distinct_by_documentation(ctx: ClaimContext, first: ClaimLine, second: Claim
     return None
 
 
+def bypass_modifiers(column1: ClaimLine, column2: ClaimLine) -> list[str]:
+    """The NCCI-associated modifiers on the pair that document a distinct service."""
+    found = [m for line in (column2, column1) for m in line.modifiers if m in _BYPASS]
+    found += [m for line in (column2, column1) for m in line.modifiers if m == "25" and is_em_like(line.code)]
+    anatomic1 = {m for m in column1.modifiers if m in ANATOMIC}
+    anatomic2 = {m for m in column2.modifiers if m in ANATOMIC}
+    if anatomic1 and anatomic2 and anatomic1 != anatomic2:
+        found += sorted(anatomic2 - anatomic1) or sorted(anatomic2)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    column1: ClaimLine
+    edit: PtpEdit
+    bypass: tuple[str, ...]
+    distinct: bool | None
+
+
 @register(code="BND001", slug="column2-billed-with-column1", status=Stable("0.1.0"))
 class Column2BilledWithColumn1(Rule):
     """Column-2 code billed with its column-1 code on the same date of service.
 
     ## What it does
     Looks up every pair of same-day lines in the NCCI practitioner PTP table in force on the date of
-    service. When the pair is an edit, the column-2 line will be denied (CO-97/CO-236) unless the
-    modifier indicator is 1 and an NCCI-associated modifier documents a distinct service.
+    service (the payer profile may lay its own rows over it). When the pair is an edit, the column-2 line
+    will be denied (CO-97/CO-236) unless the modifier indicator is 1 and an NCCI-associated modifier
+    documents a distinct service. One finding per column-2 line names every column-1 line it is paired
+    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS).
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
     or a separate encounter. Indicator 0 edits can never be bypassed. A modifier must never be added
-    only to get past an edit.
+    only to get past an edit. Anatomic modifiers document a distinct site only when the two lines carry
+    different ones (11600-LT with 11102-LT is the same side).
 
     ## Example
     11102 (biopsy, lesion A) with 11600 (excision, lesion A) -> remove 11102 (bundled).
-    11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS.
+    11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS
+    (59 for a payer profile without X{EPSU}).
+    17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17263-XS (AAD 2011 example).
 
     ## Fix safety
-    Adding XS is `safe` only when the chart's lesion ids or sites show distinct lesions; otherwise it
-    `needs_documentation`. Removing a same-lesion column-2 line is `safe`.
+    Adding the payer's distinct modifier is `safe` only when the chart's lesion ids or sites show distinct
+    lesions for every column-1 line; otherwise it `needs_documentation`. Removing the column-2 line is
+    `safe` for an indicator-0 edit or a documented same lesion, except for a biopsy that already carries
+    a bypass modifier on the same lesion: the biopsy is billable when its result, read before the
+    definitive procedure, decided it, so that removal `needs_documentation`.
 
     ## References
     NCCI Policy Manual for Medicare Services, ch. I (PTP edits, modifier indicators, NCCI-associated
-    modifiers) and ch. III (biopsy with excision: biopsy is column 2); CMS MCD article A53399 (modifier 59).
+    modifiers) and ch. III (biopsy with excision: biopsy is column 2); CMS MCD article A53399 (modifier 59);
+    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -58,72 +93,55 @@ class Column2BilledWithColumn1(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():
-            table = ctx.ptp(day)
-            if table is None or len(lines) < 2:
+            if len(lines) < 2:
                 continue
-            for column1 in lines:
-                for column2 in lines:
+            table = ctx.ptp(day)
+            if table is None:
+                continue
+            for column2 in lines:
+                if is_em_like(column2.code):
+                    continue
+                pairs = []
+                for column1 in lines:
                     if column1 is column2:
                         continue
                     edit = table.edit(column1.code, column2.code, day)
                     if edit is not None:
-                        yield from self._judge(ctx, column1, column2, edit.modifier_indicator, edit.rationale)
+                        bypass = tuple(bypass_modifiers(column1, column2))
+                        pairs.append(_Pair(column1, edit, bypass, distinct_by_documentation(ctx, column1, column2)))
+                if pairs:
+                    yield from self._judge(ctx, column2, pairs)
 
-    def _judge(
-        self, ctx: ClaimContext, column1: ClaimLine, column2: ClaimLine, indicator: str, rationale: str
-    ) -> Iterator[Finding]:
-        pair = f"{column2.code} (line {column2.line_id}) is column 2 to {column1.code} (line {column1.line_id})"
-        value = ctx.revenue(column2.code, column2.units, column2.service_date)
-        if indicator == "0":
+    def _judge(self, ctx: ClaimContext, column2: ClaimLine, pairs: Sequence[_Pair]) -> Iterator[Finding]:
+        ids = [column2.line_id, *(p.column1.line_id for p in pairs)]
+        remove_title = f"remove bundled {column2.code}"
+        hard = [p for p in pairs if p.edit.modifier_indicator == "0"]
+        if hard:
+            p = hard[0]
             yield self.finding(
-                [column2.line_id, column1.line_id],
-                f"{pair}, modifier indicator 0 ({rationale}): no modifier bypasses this edit, so "
-                f"{column2.code} will be denied. Remove line {column2.line_id}.",
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE,
-                    (column2.line_id,),
-                    f"remove bundled {column2.code}",
-                ),
+                ids,
+                f"{self._pair(column2, p)}, modifier indicator 0 ({p.edit.rationale}): no modifier bypasses this "
+                f"edit, so {column2.code} will be denied. Remove line {column2.line_id}.",
+                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), remove_title),
             )
             return
-        billed = set(column2.modifiers) | set(column1.modifiers)
-        distinct = distinct_by_documentation(ctx, column1, column2)
-        if billed & NCCI_ASSOCIATED:
-            if distinct is False:
-                yield self.finding(
-                    [column2.line_id, column1.line_id],
-                    f"{pair}; a bypass modifier is billed but the chart documents the same lesion "
-                    f"({ctx.doc(column2).lesion_id}): the service is not distinct and the modifier is not "
-                    f"supported. Remove line {column2.line_id}.",
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE,
-                        (column2.line_id,),
-                        f"remove bundled {column2.code}",
-                    ),
-                )
+        same = [p for p in pairs if p.distinct is False]
+        if same:
+            yield self._same_lesion(ctx, column2, same[0], ids)
             return
+        open_pairs = [p for p in pairs if not p.bypass]
+        if not open_pairs:
+            return  # every pairing is bypassed by a modifier and nothing in the chart contradicts it
         modifier = ctx.profile.distinct_modifier
-        if distinct is False:
+        value = ctx.revenue(column2.code, column2.units, column2.service_date)
+        partners = ", ".join(f"{p.column1.code} (line {p.column1.line_id})" for p in open_pairs)
+        rationale = open_pairs[0].edit.rationale
+        if all(p.distinct for p in open_pairs):
             yield self.finding(
-                [column2.line_id, column1.line_id],
-                f"{pair} ({rationale}) and the chart documents the same lesion: {column2.code} is part of "
-                f"{column1.code} and is not separately payable. Remove line {column2.line_id}; do not add a "
-                "modifier to get past the edit.",
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE,
-                    (column2.line_id,),
-                    f"remove bundled {column2.code}",
-                ),
-            )
-        elif distinct is True:
-            yield self.finding(
-                [column2.line_id, column1.line_id],
-                f"{pair} ({rationale}) and will be denied without a distinct-service modifier. The chart "
-                f"documents a different lesion/site, so append {modifier} to line {column2.line_id} "
-                f"({column2.code}).",
+                ids,
+                f"{column2.code} (line {column2.line_id}) is column 2 to {partners} ({rationale}) and will be "
+                f"denied without a distinct-service modifier. The chart documents a different lesion/site, so "
+                f"append {modifier} to line {column2.line_id} ({column2.code}).",
                 fix=Fix(
                     FixAction.ADD_MODIFIER,
                     Applicability.SAFE,
@@ -133,18 +151,57 @@ class Column2BilledWithColumn1(Rule):
                 ),
                 revenue_impact=value,
             )
-        else:
-            yield self.finding(
-                [column2.line_id, column1.line_id],
-                f"{pair} ({rationale}) and will be denied unless it was a distinct service. Only if the chart "
-                f"documents a different lesion, anatomic site or encounter, append {modifier} to line "
-                f"{column2.line_id}; otherwise remove it. Document lesion id and site for both lines.",
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.NEEDS_DOCUMENTATION,
-                    (column2.line_id,),
-                    f"append {modifier} to {column2.code} if a distinct lesion is documented",
-                    modifier=modifier,
-                ),
-                revenue_impact=value,
+            return
+        yield self.finding(
+            ids,
+            f"{column2.code} (line {column2.line_id}) is column 2 to {partners} ({rationale}) and will be denied "
+            f"unless it was a distinct service. Only if the chart documents a different lesion, anatomic site or "
+            f"encounter, append {modifier} to line {column2.line_id}; otherwise remove it. Document lesion id and "
+            "site for both lines.",
+            fix=Fix(
+                FixAction.ADD_MODIFIER,
+                Applicability.NEEDS_DOCUMENTATION,
+                (column2.line_id,),
+                f"append {modifier} to {column2.code} if a distinct lesion is documented",
+                modifier=modifier,
+            ),
+            revenue_impact=value,
+        )
+
+    @staticmethod
+    def _pair(column2: ClaimLine, pair: _Pair) -> str:
+        return (
+            f"{column2.code} (line {column2.line_id}) is column 2 to {pair.column1.code} (line {pair.column1.line_id})"
+        )
+
+    def _same_lesion(self, ctx: ClaimContext, column2: ClaimLine, pair: _Pair, ids: list[str]) -> Finding:
+        lesion = ctx.doc(column2).lesion_id
+        family = ctx.ruleset.families.get(column2.code)
+        is_biopsy = family is not None and family.family == "biopsy"
+        title = f"remove bundled {column2.code}"
+        if pair.bypass:
+            exception = (
+                " A biopsy of the same lesion is billable only when its result, read before the definitive "
+                "procedure, decided it: keep the line only if the chart says so."
+                if is_biopsy
+                else ""
             )
+            return self.finding(
+                ids,
+                f"{self._pair(column2, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the same "
+                f"lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
+                f"{column2.line_id}.{exception}",
+                fix=Fix(
+                    FixAction.REMOVE_LINE,
+                    Applicability.NEEDS_DOCUMENTATION if is_biopsy else Applicability.SAFE,
+                    (column2.line_id,),
+                    title,
+                ),
+            )
+        return self.finding(
+            ids,
+            f"{self._pair(column2, pair)} ({pair.edit.rationale}) and the chart documents the same lesion "
+            f"({lesion}): {column2.code} is part of {pair.column1.code} and is not separately payable. Remove line "
+            f"{column2.line_id}; do not add a modifier to get past the edit.",
+            fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
+        )

@@ -1,0 +1,137 @@
+"""AOC001: an add-on code billed without any of its primary codes on the same date of service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.data.ncci import AddonEdit
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+
+
+def is_addon_code(ctx: ClaimContext, code: str, day: date) -> bool:
+    """An add-on: listed in the add-on edit table in force, or global ZZZ in the fee schedule."""
+    table = ctx.addons(day)
+    if table is not None and table.get(code) is not None:
+        return True
+    fee = ctx.fee(code, day)
+    return fee is not None and fee.is_addon
+
+
+@register(code="AOC001", slug="addon-billed-without-primary", status=Stable("0.1.0"))
+class AddonBilledWithoutPrimary(Rule):
+    """Add-on code billed without any of its primary codes on the same date of service.
+
+    ## What it does
+    For every add-on line (a code in the NCCI add-on code edit table in force on the date of service, or
+    a ZZZ-global code in the fee schedule), looks for one of its primaries on the same date:
+    - AOC type 1 (CMS lists every acceptable primary): none of them billed -> error;
+    - AOC type 3 (CMS lists some primaries, the MAC may accept others): none listed billed -> error when
+      no other procedure is billed that day, a warning when one is (the MAC may accept it);
+    - AOC type 2 or a ZZZ code not in the table (no primaries listed): error only when the add-on is the
+      only service billed that day.
+    A primary billed on another date of the claim is mentioned (CMS allows that only in unusual cases).
+    Which add-on of a family belongs with which primary (11105 after 11104, 17003 units) is left to the
+    family rules.
+
+    ## Why is this bad?
+    An add-on code is "rarely eligible for payment if it is the only procedure reported" (CMS AOC edits):
+    the payer denies it with CARC B15 ("qualifying service/procedure not received/adjudicated") and RARC
+    N122 ("Add-on code cannot be billed by itself"). Either the primary service was left off the claim
+    (lost revenue) or the add-on is miscoded.
+
+    ## Example
+    17003 x7 with no 17000 -> add 17000 if the first lesion was destroyed (8 AKs = 17000 + 17003 x7),
+    otherwise recode.
+
+    ## Fix safety
+    Adding the primary (when the add-on has a single primary) or removing the add-on `needs_documentation`:
+    only the chart says whether the primary service was performed.
+
+    ## References
+    CMS NCCI add-on code edits (AOC file, types 1-3) and NCCI Policy Manual ch. I (add-on codes); X12 CARC
+    B15, RARC N122; AMA CPT "List separately in addition to code for primary procedure".
+    """
+
+    name = "Add-on code without its primary"
+    category = Category.ADDON_WITHOUT_PRIMARY
+    severity = Severity.ERROR
+    reference = "CMS NCCI add-on code edits (types 1-3); denial CARC B15 + RARC N122"
+    # No static triggers: which codes are add-ons is data (the operator's AOC file lists hundreds). The check
+    # is one dict lookup per line.
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for day, lines in ctx.by_date.items():
+            table = ctx.addons(day)
+            billed = {line.code for line in lines}
+            addon_lines = [line for line in lines if is_addon_code(ctx, line.code, day)]
+            if not addon_lines:
+                continue
+            addon_ids = {line.line_id for line in addon_lines}
+            others = [line for line in lines if line.line_id not in addon_ids]
+            for line in addon_lines:
+                edit = table.get(line.code) if table is not None else None
+                primaries = edit.primaries if edit is not None else frozenset()
+                if primaries & billed:
+                    continue
+                if not primaries and others:
+                    continue  # no listed primaries: another service that day may be the primary
+                yield from self._report(ctx, line, edit, primaries, others)
+
+    def _report(
+        self,
+        ctx: ClaimContext,
+        line: ClaimLine,
+        edit: AddonEdit | None,
+        primaries: frozenset[str],
+        others: list[ClaimLine],
+    ) -> Iterator[Finding]:
+        listed = ", ".join(sorted(primaries))
+        elsewhere = [o for o in ctx.lines if o.code in primaries and o.service_date != line.service_date]
+        where = (
+            f" {elsewhere[0].code} is billed on {elsewhere[0].service_date} (line {elsewhere[0].line_id}): an add-on "
+            "and its primary are reported for the same date except in unusual circumstances."
+            if elsewhere
+            else ""
+        )
+        denial = "The payer will deny it with CARC B15 / RARC N122 (add-on code cannot be billed by itself)."
+        severity = Severity.ERROR
+        if not primaries:
+            need = "a primary service on the same date"
+        elif edit is not None and edit.aoc_type == 3 and others:
+            severity = Severity.WARNING
+            need = (
+                f"one of its CMS-listed primaries ({listed}); the MAC may accept "
+                f"{', '.join(sorted({o.code for o in others}))} as its primary, check the MAC's list"
+            )
+        else:
+            need = f"one of its primaries ({listed}) on the same date"
+        if len(primaries) == 1:
+            (primary,) = tuple(primaries)
+            fix = Fix(
+                FixAction.ADD_LINE,
+                Applicability.NEEDS_DOCUMENTATION,
+                (),
+                f"add primary {primary} if it was performed; otherwise recode or remove {line.code}",
+                code=primary,
+                units=1,
+            )
+            action = f"Add {primary} if the chart documents it; otherwise recode or remove line {line.line_id}."
+        else:
+            fix = Fix(
+                FixAction.REMOVE_LINE,
+                Applicability.NEEDS_DOCUMENTATION,
+                (line.line_id,),
+                f"remove {line.code} unless its primary was performed and is missing from the claim",
+            )
+            action = f"Add the primary performed, or remove line {line.line_id}."
+        yield self.finding(
+            [line.line_id],
+            f"Line {line.line_id} ({line.code}) is an add-on code billed without {need}.{where} {denial} {action}",
+            fix=fix,
+            severity=severity,
+        )

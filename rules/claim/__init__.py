@@ -1,0 +1,1 @@
+"""Claim-level checks: reference-data coverage of the dates of service, duplicate lines."""

@@ -1,0 +1,113 @@
+"""DUP001: the same service billed on two or more lines (same code, modifiers, date and lesion)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemas.claim import ClaimLine
+
+from rules.bundling.column2_billed_with_column1 import distinct_by_documentation
+from rules.context import ClaimContext
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+
+
+def same_service(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
+    """Same lesion, or neither line says which lesion: a line naming a lesion the other does not is distinct."""
+    if distinct_by_documentation(ctx, first, second):
+        return False
+    return ctx.doc(first).lesion_id == ctx.doc(second).lesion_id
+
+
+@register(code="DUP001", slug="duplicate-service-line", status=Stable("0.1.0"))
+class DuplicateServiceLine(Rule):
+    """The same service billed on more than one line of the claim.
+
+    ## What it does
+    Groups lines with the same code, the same modifiers (in any order) and the same date of service, then
+    keeps together only lines for the same lesion, or lines where the chart names no lesion at all. Two
+    11600 lines for lesions A and B (or on the arm and the back) are two services, not duplicates.
+    - Add-on codes (ZZZ global or role `addon` in the code families), whose units count lesions, stages
+      or blocks: the lines are merged into one line with the summed units.
+    - Any other code: the later lines are removed.
+
+    ## Why is this bad?
+    A repeated line is denied as an exact duplicate (CARC 18, group OA) or, for units-based codes, trips
+    the date-of-service MUE; add-on units belong on one line per date.
+
+    ## Example
+    17003 x3 (line 2) + 17003 x4 (line 3), same day -> one 17003 line x7.
+    99213 on line 1 and again on line 2 -> remove line 2.
+
+    ## Fix safety
+    Merging add-on units is `safe`. Removing a repeated line is `safe` when the chart names the same
+    lesion on both, or the code's date-of-service MUE (MAI 2) allows one unit; otherwise it
+    `needs_documentation`: if the lines are different lesions, document them and add a distinct modifier.
+
+    ## References
+    X12 CARC 18 (exact duplicate claim/service); CMS NCCI MUE (MAI 2 date-of-service edits); AMA CPT
+    add-on code units.
+    """
+
+    name = "Duplicate service line"
+    category = Category.DUPLICATE_LINE
+    severity = Severity.ERROR
+    reference = "X12 CARC 18 (exact duplicate service); CMS NCCI MUE date-of-service edits"
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        groups: dict[tuple[object, ...], list[list[ClaimLine]]] = {}
+        for line in ctx.lines:
+            clusters = groups.setdefault((line.service_date, line.code, frozenset(line.modifiers)), [])
+            for cluster in clusters:
+                if all(same_service(ctx, other, line) for other in cluster):
+                    cluster.append(line)
+                    break
+            else:
+                clusters.append([line])
+        for clusters in groups.values():
+            for cluster in clusters:
+                if len(cluster) > 1:
+                    yield self._finding(ctx, cluster)
+
+    def _finding(self, ctx: ClaimContext, lines: list[ClaimLine]) -> Finding:
+        first, rest = lines[0], lines[1:]
+        ids = [line.line_id for line in lines]
+        shown = ", ".join(ids)
+        code, day = first.code, first.service_date
+        modifiers = f"-{'-'.join(first.modifiers)}" if first.modifiers else ""
+        family = ctx.ruleset.families.get(code)
+        fee = ctx.fee(code, day)
+        if (fee is not None and fee.is_addon) or (family is not None and family.role == "addon"):
+            total = sum(line.units for line in lines)
+            return self.finding(
+                ids,
+                f"{code}{modifiers} is billed on lines {shown} for {day}: add-on units belong on one line. Merge them "
+                f"into line {first.line_id} with {total} units (a repeated line is denied as a duplicate, OA-18).",
+                fix=Fix(FixAction.MERGE_LINES, Applicability.SAFE, tuple(ids), f"one {code} line x{total}"),
+            )
+        lesion = ctx.doc(first).lesion_id
+        table = ctx.mue(day)
+        edit = table.get(code) if table is not None else None
+        one_per_day = edit is not None and edit.mai == 2 and edit.value <= 1
+        removed = ", ".join(line.line_id for line in rest)
+        if lesion or one_per_day:
+            why = f"the same lesion ({lesion})" if lesion else f"its MUE allows {edit.value if edit else 1} per day"
+            return self.finding(
+                ids,
+                f"{code}{modifiers} is billed on lines {shown} for {day} for {why}: the repeat is denied as an "
+                f"exact duplicate (OA-18). Remove line(s) {removed}.",
+                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, tuple(r.line_id for r in rest), f"remove {code}"),
+            )
+        distinct = ctx.profile.distinct_modifier
+        return self.finding(
+            ids,
+            f"{code}{modifiers} is billed on lines {shown} for {day} with no lesion or site to tell them apart: the "
+            f"repeat will be denied as an exact duplicate (OA-18). If they are different lesions, document each "
+            f"line's lesion and site and append {distinct} to line(s) {removed}; otherwise remove line(s) {removed}.",
+            fix=Fix(
+                FixAction.REMOVE_LINE,
+                Applicability.NEEDS_DOCUMENTATION,
+                tuple(r.line_id for r in rest),
+                f"remove repeated {code} unless it is a different lesion",
+            ),
+        )

@@ -1,0 +1,1 @@
+"""Units: NCCI medically unlikely edits (MUE) per line and per date of service."""

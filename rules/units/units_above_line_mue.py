@@ -1,0 +1,108 @@
+"""MUE001: a line's units above the MUE of a line-edit (MAI 1) code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context import ClaimContext
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+
+DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
+
+
+@register(code="MUE001", slug="units-above-line-mue", status=Stable("0.1.0"))
+class UnitsAboveLineMue(Rule):
+    """Units on one line above the medically unlikely edit (MUE) of a line-edit code (MAI 1).
+
+    ## What it does
+    Looks up each line's code in the practitioner MUE table in force on its date of service (the payer
+    profile may lay its own values over it). For a code with MUE adjudication indicator 1 (line edit),
+    units above the MUE on one line are flagged and the line is set to the MUE. When the chart's lesion
+    count on the line supports the billed units, a second (info, revenue) finding adds a new line for the
+    remaining units with the payer's distinct modifier.
+
+    ## Why is this bad?
+    A MAI 1 edit is adjudicated per claim line: the whole line is denied when its units exceed the MUE.
+    Additional units are payable only when reported on separate lines with an anatomic or distinct-service
+    modifier (separate lesions or sites) and documented. Excisions and malignant destructions are one
+    lesion per line.
+
+    ## Example
+    11600 x2 (two malignant lesions excised, documented) -> 11600 x1 + 11600-XS x1.
+
+    ## Fix safety
+    Setting the line to the MUE is `safe` (a line above it is denied whole). The new line for the rest is
+    proposed (`safe`) only when the chart's `lesion_count` supports the units; otherwise the message says
+    what documentation would support it.
+    An MUE of 0 means Medicare does not pay the code at all: that removal `needs_documentation`.
+
+    ## References
+    NCCI Policy Manual ch. I and CMS MUE page (MAI 1 line edit; separate lines with modifiers);
+    FCSO "Medically unlikely edits: avoid denials" ; AAPC "Don't chase your tail over MUEs".
+    """
+
+    name = "Units on a line above its MUE"
+    category = Category.MUE_EXCEEDED
+    severity = Severity.ERROR
+    reference = "CMS NCCI MUE, MAI 1 (line edit); NCCI Policy Manual ch. I"
+    # No static triggers: MUEs exist for nearly every code; the check is one dict lookup per line.
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for day, lines in ctx.by_date.items():
+            table = ctx.mue(day)
+            if table is None:
+                continue
+            for line in lines:
+                edit = table.get(line.code)
+                if edit is None or edit.mai != 1 or line.units <= edit.value:
+                    continue
+                if edit.value == 0:
+                    yield self.finding(
+                        [line.line_id],
+                        f"{line.code} (line {line.line_id}) has an MUE of 0 ({edit.rationale}): Medicare does not pay "
+                        f"it separately. {DENIAL}. Remove the line unless the payer covers it.",
+                        fix=Fix(
+                            FixAction.REMOVE_LINE,
+                            Applicability.NEEDS_DOCUMENTATION,
+                            (line.line_id,),
+                            f"remove {line.code}",
+                        ),
+                    )
+                    continue
+                extra = line.units - edit.value
+                modifier = ctx.profile.distinct_modifier
+                yield self.finding(
+                    [line.line_id],
+                    f"{line.code} (line {line.line_id}) is billed x{line.units}, above its MUE of {edit.value} per "
+                    f"line (MAI 1, {edit.rationale}): the whole line will be denied. {DENIAL}. Bill "
+                    f"{edit.value} on line {line.line_id} and report the other {extra} on a separate line with "
+                    f"{modifier} (or an anatomic modifier) only if the chart documents separate lesions or sites.",
+                    fix=Fix(
+                        FixAction.SET_UNITS,
+                        Applicability.SAFE,
+                        (line.line_id,),
+                        f"{line.code} x{edit.value}",
+                        units=edit.value,
+                    ),
+                )
+                count = ctx.doc(line).lesion_count
+                if count is None or count < line.units:
+                    continue
+                yield self.finding(
+                    [line.line_id],
+                    f"The chart documents {count} lesions for line {line.line_id}: report the other {extra} unit(s) "
+                    f"of {line.code} on a new line with {modifier} (one lesion per line) so they are paid.",
+                    fix=Fix(
+                        FixAction.ADD_LINE,
+                        Applicability.SAFE,
+                        (),
+                        f"add {line.code}-{modifier} x{extra}",
+                        code=line.code,
+                        units=extra,
+                        modifiers=(modifier,),
+                    ),
+                    severity=Severity.INFO,
+                    category=Category.REVENUE_OPPORTUNITY,
+                    revenue_impact=ctx.revenue(line.code, extra, day),
+                )

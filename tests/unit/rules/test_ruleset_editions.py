@@ -1,0 +1,168 @@
+"""Operator editions in the RuleSet: picked by date of service; coverage gaps; payer profiles; conversion factor."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rules.data.operator import load_directory
+from rules.engine import Verdict, evaluate
+from rules.exceptions import DataTableError
+from rules.ruleset import CONVERSION_FACTOR_QP, RuleSet, build_ruleset, load_profiles, packaged_profiles
+from rules.testing import default_ruleset, make_claim
+
+CMS = Path(__file__).parents[2] / "data" / "cms"
+
+
+@cache
+def operator_ruleset() -> RuleSet:
+    """Packaged tables plus the 2026 Q1 and Q3 CMS-format test files."""
+    found = load_directory(CMS)
+    return build_ruleset(extra_ptp=found["ptp"], extra_mue=found["mue"], extra_addons=found["addon"])
+
+
+def run(lines: list[dict[str, Any]], ruleset: RuleSet | None = None, **claim: Any) -> Verdict:
+    return evaluate(make_claim(lines, **claim), ruleset or operator_ruleset())
+
+
+def fired(verdict: Verdict, rule: str) -> list[Any]:
+    return [f for f in verdict.findings if f.rule == rule]
+
+
+def on(day: str, *codes: str) -> list[dict[str, Any]]:
+    return [{"code": code, "service_date": day} for code in codes]
+
+
+class TestEditionByDateOfService:
+    def test_august_claim_uses_the_q3_file(self) -> None:
+        """A 2026-08 claim is checked against ccipra-v322r0 (indicator 1 for 11600/11102 there)."""
+        verdict = run(on("2026-08-03", "11600", "11102"))
+        assert verdict.data_versions["ptp"] == "ccipra-v322r0"
+        assert verdict.data_versions["mue"] == "mue-2026-07-01"
+        assert verdict.data_versions["addon"] == "aoc-2026Q3"
+        [finding] = fired(verdict, "BND001")
+        assert finding.fix is not None
+        assert (finding.fix.action.value, finding.fix.modifier) == ("add_modifier", "XS")
+
+    def test_february_claim_uses_the_q1_file(self) -> None:
+        """A 2026-02 claim uses ccipra-v320r0, where the same pair has indicator 0: the biopsy is removed."""
+        verdict = run(on("2026-02-10", "11600", "11102"))
+        assert verdict.data_versions["ptp"] == "ccipra-v320r0"
+        [finding] = fired(verdict, "BND001")
+        assert finding.fix is not None
+        assert finding.fix.action.value == "remove_line"
+
+    def test_quarter_without_an_operator_file_falls_back_to_the_curated_edition(self) -> None:
+        """No Q2 file was loaded, so a 2026-05 claim uses the packaged curated edition."""
+        verdict = run(on("2026-05-04", "11600", "11102"))
+        assert verdict.data_versions["ptp"] == "ptp-curated-2026"
+
+    def test_edit_deleted_before_the_quarter_is_gone(self) -> None:
+        """17000/11900 (curated active) was deleted 2026-06-30 in the Q3 file: no bundling in August."""
+        assert fired(run(on("2026-08-03", "17000", "11900")), "BND001") == []
+        assert fired(run(on("2026-05-04", "17000", "11900")), "BND001") != []  # curated edition in Q2
+
+    def test_edit_deleted_mid_quarter(self) -> None:
+        """17110/11400 is deleted 2026-08-15 in the Q3 file: it applies on 08-10, not on 08-20."""
+        assert fired(run(on("2026-08-10", "17110", "11400")), "BND001") != []
+        assert fired(run(on("2026-08-20", "17110", "11400")), "BND001") == []
+
+    def test_mai_3_from_the_q3_mue_file_is_a_warning(self) -> None:
+        """17110 is MAI 3 (clinical) in the Q3 file: units above the MUE warn, the reduction is advice."""
+        [finding] = fired(run([{"code": "17110", "units": 2, "service_date": "2026-08-03"}]), "MUE002")
+        assert finding.severity.value == "warning"
+        assert finding.fix is not None
+        assert (finding.fix.action.value, finding.fix.applicability.value) == ("set_units", "display_only")
+
+    def test_q3_addon_file_decides_the_primaries(self) -> None:
+        """In the Q3 AOC file 17312 lost 17313 as a primary (pair deleted 2026-03-31)."""
+        lines = [{"code": "17313", "service_date": "2026-08-03"}, {"code": "17312", "service_date": "2026-08-03"}]
+        assert [f.line_ids for f in fired(run(lines), "AOC001")] == [("2",)]
+
+    def test_claim_with_no_covered_date_is_rejected(self) -> None:
+        """A 2025 claim with no edition is rejected with the reason, not scrubbed against 2026 tables."""
+        verdict = run(on("2025-11-03", "11600", "11102"))
+        assert verdict.status == "rejected"
+        assert verdict.reason is not None
+        assert "2025-11-03" in verdict.reason
+        assert "ccipra-v322r0" in verdict.reason
+
+    def test_partly_covered_claim_gets_dat001(self) -> None:
+        """Lines on an uncovered date are reported by DAT001 and the covered lines are still checked."""
+        lines = [*on("2025-12-30", "17000"), *on("2026-08-03", "11600", "11102")]
+        verdict = run(lines)
+        assert verdict.status == "flagged"
+        [gap] = fired(verdict, "DAT001")
+        assert gap.line_ids == ("1",)
+        assert fired(verdict, "BND001") != []
+
+
+class TestPayerProfiles:
+    def test_packaged_profiles(self) -> None:
+        """Medicare prefers XS; the sample commercial payer (ACME-PPO) wants 59 and takes no X modifiers."""
+        profiles = packaged_profiles()
+        assert (profiles["medicare"].distinct_modifier, profiles["medicare"].accepts_x_modifiers) == ("XS", True)
+        assert (profiles["ACME-PPO"].distinct_modifier, profiles["ACME-PPO"].accepts_x_modifiers) == ("59", False)
+        ruleset = default_ruleset()
+        assert ruleset.profile_for("ACME-PPO", "commercial").name == "acme-ppo"
+        assert ruleset.profile_for("OTHER", "commercial").name == "medicare"
+        assert "payer_profiles.yaml" in ruleset.data_labels()["profiles"]
+
+    def test_profile_overrides_lay_over_the_national_tables(self) -> None:
+        """A payer's own MUE, PTP and add-on rows replace the national ones for that payer only."""
+        profiles = load_profiles(
+            """
+profiles:
+  medicare: {match: {kinds: [medicare]}}
+  strict:
+    match: {payer_ids: [STRICT]}
+    distinct_modifier: "59"
+    accepts_x_modifiers: false
+    overrides:
+      mue: [{code: "17110", mue: 1, mai: 3, rationale: payer policy, source: test}]
+      ptp: [{column1: "17000", column2: "11900", modifier_indicator: "9", source: test}]
+      addon: [{addon: "11201", primaries: ["99213"], aoc_type: 1}]
+"""
+        )
+        ruleset = build_ruleset(profiles=profiles)
+        payer = {"payer_id": "STRICT", "kind": "commercial"}
+        mue = fired(run([{"code": "17110"}, {"code": "17110", "modifiers": ["59"]}], ruleset, payer=payer), "MUE002")
+        assert [f.severity.value for f in mue] == ["warning"]
+        assert fired(run(on("2026-03-02", "17000", "11900"), ruleset, payer=payer), "BND001") == []
+        assert fired(run(on("2026-03-02", "11200", "11201"), ruleset, payer=payer), "AOC001") != []
+        # Medicare claims on the same ruleset still see the national rows.
+        assert fired(run(on("2026-03-02", "17000", "11900"), ruleset), "BND001") != []
+        assert fired(run(on("2026-03-02", "11200", "11201"), ruleset), "AOC001") == []
+
+    @pytest.mark.parametrize(
+        ("text", "problem"),
+        [
+            ("profiles: {acme: {}}", "a 'medicare' profile is required"),
+            ("profiles: {medicare: {distinct_modifier: XS, accepts_x_modifiers: false}}", "use 59"),
+            ("profiles: {medicare: {distinct_modifier: '25'}}", "distinct_modifier must be one of"),
+            ("profiles: {medicare: {}, a: {match: {kinds: [commercial]}}, b: {match: {kinds: [commercial]}}}", "both"),
+            ("profiles: {medicare: {overrides: {mue: [{code: '17110'}]}}}", "bad override"),
+            ("profiles: [", "not valid YAML"),
+        ],
+    )
+    def test_bad_profiles_are_refused(self, text: str, problem: str) -> None:
+        """A profile file that cannot be applied is a start-up error naming the problem."""
+        with pytest.raises(DataTableError, match=problem):
+            load_profiles(text)
+
+
+class TestConversionFactor:
+    def test_default_is_the_non_qp_factor(self) -> None:
+        """Revenue impact uses CY 2026 non-QP 33.4009: 11102 non-facility 2.86 RVU -> $95.53."""
+        [finding] = fired(run(on("2026-03-02", "11600", "11102"), default_ruleset()), "BND001")
+        assert finding.revenue_impact == Decimal("95.53")
+
+    def test_qp_factor_from_the_setting(self) -> None:
+        """build_ruleset(conversion_factor=33.5675) (QP) prices the same line at $96.00."""
+        ruleset = build_ruleset(conversion_factor=CONVERSION_FACTOR_QP)
+        [finding] = fired(run(on("2026-03-02", "11600", "11102"), ruleset), "BND001")
+        assert finding.revenue_impact == Decimal("96.00")
