@@ -1,0 +1,42 @@
+"""Denials without a specific analysis here: review, quoting the payer's CARC and RARC texts."""
+
+from __future__ import annotations
+
+from schemas.rework import ReworkAction
+
+from rules.rework.carc import describe_carc, describe_rarc
+from rules.rework.model import Assessment, DenialCase
+
+
+def assess_other(case: DenialCase) -> Assessment:
+    where = f"line {case.line.line_id} ({case.line.code})" if case.line is not None else "the claim"
+    remarks = "; ".join(describe_rarc(r) for r in case.remarks) or "none"
+    return Assessment(
+        ReworkAction.REVIEW,
+        "unknown",
+        f"No rework rule here covers {case.group}-{case.reason} on {where}. The payer's reason: "
+        f"{describe_carc(case.group, case.reason)}; remarks: {remarks}. Read the payer's policy (835 REF*0K, if "
+        "sent), then correct and resubmit, appeal with documentation, or write off.",
+        f"X12 CARC {case.reason}",
+    )
+
+
+def assess_claim_denied_without_reason(case: DenialCase) -> Assessment:
+    return Assessment(
+        ReworkAction.REVIEW,
+        "claim denied (CLP02=4) without a denial reason",
+        "The payer reports the claim as denied (CLP02=4) but sent no adjustment reason that says why. Call the "
+        "payer or read the remittance advice for the reason before correcting or appealing.",
+        "X12 835 CLP02 claim status code 4 (denied)",
+    )
+
+
+def assess_unmatched(case: DenialCase) -> Assessment:
+    notes = " ".join(case.matched.notes) if case.matched else ""
+    return Assessment(
+        ReworkAction.REVIEW,
+        "unmatched",
+        f"{notes} Find the claim line this remittance line belongs to (the payer may have recoded it, or the claim "
+        "on file is not the version the payer adjudicated) and work its adjudication by hand.",
+        "streaming-notes 'Remittance matching': unmatched remittance lines go to review, never dropped",
+    )
