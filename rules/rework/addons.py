@@ -1,6 +1,6 @@
 """CO-B15 + N122: an add-on code paid only with its primary on the same date.
 
-- primary billed and paid on this remittance -> appeal (reopening): the payer missed it;
+- primary billed and allowed on this remittance -> appeal (reopening): the payer missed it;
 - primary billed but denied -> review: the add-on follows that denial, work it first;
 - primary billed but not on this remittance -> review (split claim: wait for its adjudication);
 - no primary billed and the add-on's own primary is known (same family and technique) -> correct_and_resubmit:
@@ -47,15 +47,15 @@ def assess_addon(case: DenialCase) -> Assessment:
         primary = billed[0]
         cause = f"add-on {line.label} with primary {primary.label}"
         outcome = case.outcomes.get(primary.key)
-        if outcome is not None and outcome.paid > 0:
+        if outcome is not None and not outcome.denials:
             return Assessment(
                 _A.APPEAL,
                 cause,
-                f"The primary {primary.label} was billed on the same date and paid {outcome.paid:.2f} on this "
-                "remittance, so the add-on's denial for a missing primary is a processing error. Request a "
+                f"The primary {primary.label} was billed on the same date and allowed on this remittance (paid "
+                f"{outcome.paid:.2f}), so the add-on's denial for a missing primary is a processing error. Request a "
                 "reopening/redetermination.",
                 policy,
-                attach=f"this remittance showing {primary.code} paid for {line.service_date}",
+                attach=f"this remittance showing {primary.code} allowed for {line.service_date}",
                 data=data,
             )
         if outcome is not None and outcome.denials:
