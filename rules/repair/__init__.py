@@ -1,0 +1,1 @@
+"""Repair rules (REP): repairs included in excisions, summed lengths, code by length and site, unbilled repairs."""

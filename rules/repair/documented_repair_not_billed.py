@@ -1,0 +1,128 @@
+"""REP005: an intermediate or complex repair documented on an excision with no repair line billed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.excision._expected import effective_code
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+from rules.repair._common import coding, excision_lines, groups, is_small_benign
+from rules.sites import EXCISION_CODES, delta, money, same_lesion
+
+
+@register(code="REP005", slug="documented-repair-not-billed", status=Stable("0.1.0"))
+class DocumentedRepairNotBilled(Rule):
+    """An intermediate or complex repair documented on an excision line, with no repair line billed.
+
+    ## What it does
+    Reads `documentation.repair` and `repair_length_cm` on excision lines. An intermediate or complex
+    closure with no repair line for that lesion (same lesion id, or a repair line of that complexity and
+    anatomic group without a lesion id) is revenue left unbilled: the rule sums the unbilled lengths per
+    complexity and anatomic group and proposes the repair line(s), with the repair's value as the revenue
+    impact. Benign excisions of 0.5 cm or less (11400/11420/11440) include their repair and are skipped.
+
+    ## Why is this bad?
+    Intermediate (layered) and complex closures are separately billable with an excision; the billing guide's
+    "closure code optimization" is real when the chart documents it. Simple closure is included in the
+    excision and is never proposed.
+
+    ## Example
+    11602 (back; repair intermediate, 3.0 cm) alone -> 11602 + 12032 (+$299.94).
+
+    ## Fix safety
+    `safe` when the complexity, length and body region are documented (the line's own documentation). When
+    another repair line of the same complexity and group is already billed, the lengths must be summed into
+    it: the finding explains and proposes no automatic change.
+
+    ## References
+    AMA CPT 2026 repair guidelines (intermediate/complex repair reported separately from excision);
+    NCCI Policy Manual ch. III (exception for benign excisions of 0.5 cm or less); coding-rules.md
+    "Excisions" and "Repairs".
+    """
+
+    name = "Documented repair not billed"
+    category = Category.REVENUE_OPPORTUNITY
+    severity = Severity.WARNING
+    reference = "AMA CPT repair guidelines (intermediate/complex repair billed with excision); NCCI ch. III"
+    triggers = EXCISION_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        for day in ctx.dates:
+            unbilled: dict[tuple[str, str], list[ClaimLine]] = {}
+            for excision in excision_lines(ctx, day):
+                doc = ctx.doc(excision)
+                if doc.repair not in ("intermediate", "complex") or doc.repair_length_cm is None:
+                    continue
+                if is_small_benign(ctx, effective_code(ctx, excision)) or self._billed(ctx, day, excision):
+                    continue
+                group = ctx.ruleset.families.site_group(f"repair_{doc.repair}", doc.body_region)
+                if group is None:
+                    yield self.finding(
+                        [excision.line_id],
+                        f"Line {excision.line_id} ({excision.code}) documents a {doc.repair_length_cm:.1f} cm "
+                        f"{doc.repair} repair that is not billed; document the exact body region to code it.",
+                    )
+                    continue
+                unbilled.setdefault((doc.repair, group), []).append(excision)
+            for (kind, group), excisions in unbilled.items():
+                yield from self._propose(ctx, day, kind, group, excisions)
+
+    def _billed(self, ctx: ClaimContext, day: date, excision: ClaimLine) -> bool:
+        doc = ctx.doc(excision)
+        for group in groups(ctx, day):
+            for line in group.primaries:
+                lesion = same_lesion(ctx, line, excision)
+                if lesion or (lesion is None and group.kind == doc.repair and not ctx.doc(line).lesion_id):
+                    return True
+        return False
+
+    def _propose(
+        self, ctx: ClaimContext, day: date, kind: str, group: str, excisions: list[ClaimLine]
+    ) -> Iterator[Finding]:
+        total = sum(ctx.doc(ex).repair_length_cm or 0.0 for ex in excisions)
+        region = ctx.doc(excisions[0]).body_region
+        want = coding(ctx, kind, total, region, group)
+        ids = [ex.line_id for ex in excisions]
+        where = ", ".join(f"line {ex.line_id} ({ex.code}, {ctx.doc(ex).repair_length_cm:.1f} cm)" for ex in excisions)
+        if want is None:
+            return
+        existing = [g for g in groups(ctx, day) if g.kind == kind and g.site_group == group]
+        if existing:
+            line = existing[0].primaries[0]
+            yield self.finding(
+                ids,
+                f"{kind.capitalize()} repair documented on {where} is not billed, and {line.code} (line "
+                f"{line.line_id}) already bills a {kind} repair in the same anatomic group: add {total:.1f} cm to "
+                f"that line's length and recode it from the summed length.",
+            )
+            return
+        impact = delta(ctx, day, [], want.pairs())
+        yield self.finding(
+            ids,
+            f"{kind.capitalize()} repair documented on {where} but no repair line is billed: intermediate and "
+            f"complex closures are billed in addition to the excision. Add {want.text()} for {total:.1f} cm "
+            f"({money(impact)}).",
+            fix=Fix(
+                FixAction.ADD_LINE, Applicability.SAFE, (), f"add {want.primary.code}", code=want.primary.code, units=1
+            ),
+            revenue_impact=impact,
+        )
+        if want.addon is not None and want.addon_units:
+            yield self.finding(
+                ids,
+                f"The {total:.1f} cm {kind} repair also takes {want.addon.code} x{want.addon_units} (each additional "
+                "5 cm).",
+                fix=Fix(
+                    FixAction.ADD_LINE,
+                    Applicability.SAFE,
+                    (),
+                    f"add {want.addon.code}",
+                    code=want.addon.code,
+                    units=want.addon_units,
+                ),
+            )
