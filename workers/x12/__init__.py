@@ -26,12 +26,13 @@ azoner/pyx12) and on x12sdk-generated files of 2,000 claims:
   2,000-claim 835, 5.5 s for a 2,000-claim 837.
 
 Neither maps to the contract without a second walk over its output, neither tolerates the real
-files' separators, and neither isolates a bad claim. The reader here is about 900 lines in six
-modules: `tokenizer` (ISA-driven separators, the '>' heuristic), `envelope` (ISA/GS/ST trailers),
-`loops837`/`claim837` and `loops835`/`remit835` (loop walking and mapping, per claim), `values`
-(element readers, event ids). It converts the 2,000-claim 837 in about 0.5 s. It does not
-validate every IG rule (situational segments, code lists beyond those the contract needs); the
-pydantic models are the gate for what is emitted.
+files' separators, and neither isolates a bad claim. The reader here (about 1,400 lines with
+docstrings) is: `tokenizer` (ISA-driven separators, the '>' heuristic), `envelope` (ISA/GS/ST
+trailers), `loops837`/`claim837` and `loops835`/`remit835` (loop walking and mapping, one claim
+at a time), `values` (element readers, event ids), `convert`. Parsing, mapping and validating the
+2,000-claim 837 takes about 0.85 s and the 835 about 0.25 s (x12sdk: 5.5 s and 1.8 s to parse
+only; same shared 2-CPU machine). It does not validate every IG rule (situational segments, code
+lists beyond those the contract needs); the pydantic models are the gate for what is emitted.
 
 Event ids are uuid5 over ISA06, ISA13, GS06, ST02, CLM01/CLP01 and the claim's ordinal in its
 transaction, so converting a file again gives the same ids. `occurred_at` is the interchange

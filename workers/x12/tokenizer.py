@@ -7,7 +7,7 @@ counting element separators rather than by fixed offsets, so an ISA whose fixed-
 not padded still reads. Every ISA in a file is read again, so concatenated interchanges may use
 different separators.
 
-Whitespace between segments (LF, CRLF, or none) is skipped. A file whose last segment has no
+Whitespace between segments (LF, CRLF, or none; a trailing Ctrl-Z) is skipped. A file whose last segment has no
 terminator is truncated: that partial segment is reported and dropped.
 
 Component heuristic: the LinuxForHealth sample files declare ISA16 ':' but write composites with
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from workers.x12.exceptions import NotX12Error, SegmentError
 
 _BOM = "\ufeff"
-_BETWEEN_SEGMENTS = " \t\r\n\x00"
+_BETWEEN_SEGMENTS = " \t\r\n\x00\x1a"  # \x1a: the DOS end-of-file mark some EDI tools append
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _ALTERNATE_COMPONENTS = (":", ">")
 

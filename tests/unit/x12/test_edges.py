@@ -59,8 +59,9 @@ class TestTokenizer:
         assert segment.composite(1) == ["HC", "11102", "59"]
 
     def test_bom_and_leading_whitespace(self):
-        """A UTF-8 byte order mark and blank lines before ISA are skipped."""
-        assert len(convert(b"\xef\xbb\xbf\r\n" + OFFICE.encode()).claims) == 4
+        """A UTF-8 byte order mark, blank lines before ISA and a trailing Ctrl-Z are skipped."""
+        result = convert(b"\xef\xbb\xbf\r\n" + OFFICE.encode() + b"\x1a")
+        assert (len(result.claims), result.issues) == (4, [])
 
     def test_looks_like_x12(self):
         """True for an ISA file, false for JSON, CSV, empty or an ISA prefix without 16 elements."""
