@@ -49,12 +49,10 @@ def draft_claim(unit: ClaimUnit) -> ClaimDraft:
     """Map one claim loop; collect every problem rather than stopping at the first."""
     clm, ctx = unit.clm, unit.context
     problems = list(unit.problems)
-    for problem in problems:
-        problem.claim_id = clm.get(1)
     locations: dict[tuple[str | int, ...], Segment] = {("claim",): clm}
     if not unit.closed:  # whatever else is wrong follows from the cut; say only that
         message = "the file ends inside this claim (no SE trailer), so segments may be missing"
-        return ClaimDraft(clm.get(1), clm, {}, [SegmentError(clm.number, clm.id, message, clm.get(1))], locations)
+        return ClaimDraft(clm.get(1), clm, {}, [_at(clm, message)], locations)
     diagnoses = _diagnoses(unit.hi, problems, locations)
     lines, f8 = unit.lines, unit.f8
     line_data = []
@@ -241,5 +239,7 @@ def convert_837(tx: Transaction) -> tuple[list[ClaimSubmitted], list[SegmentErro
                 continue
             except ValidationError as error:
                 problems = validation_problems(error, draft.locations, draft.clm, draft.claim_id)
-        issues.extend(SegmentError(p.segment_number, p.segment_id, prefix + p.message, p.claim_id) for p in problems)
+        issues.extend(
+            SegmentError(p.segment_number, p.segment_id, prefix + p.message, draft.claim_id) for p in problems
+        )
     return events, issues
