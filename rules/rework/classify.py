@@ -1,6 +1,7 @@
 """Which adjustments are denials, and what kind.
 
-Not denials (no rework item): CO-45 (contractual write-down), every PR adjustment (deductible PR-1,
+Not denials (no rework item): CO-45 (contractual write-down; also its older forms CO-42 and CO-A2), every PR
+adjustment (deductible PR-1,
 coinsurance PR-2, copay PR-3 and any other patient responsibility), CO-253 (sequestration), OA-23 (prior
 payer's adjudication), CARC 59 (multiple-procedure payment reduction), and zero amounts.
 Everything else with a positive amount is a denial, classified by its CARC (and remark codes).
@@ -30,6 +31,8 @@ class DenialKind(StrEnum):
 
 _NOT_DENIAL_REASONS = {
     ("CO", "45"),
+    ("CO", "42"),  # "Charges exceed our fee schedule or maximum allowable amount. (Use CARC 45)"
+    ("CO", "A2"),  # "Contractual adjustment."
     ("CO", "253"),
     ("PI", "253"),
     ("OA", "253"),

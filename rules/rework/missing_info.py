@@ -17,7 +17,7 @@ POLICY = 'CARC 16 ("At least one Remark Code must be provided"); the RARC names 
 
 
 def assess_missing_info(case: DenialCase, *, claim_level: bool = False) -> Assessment:
-    where = "the claim" if claim_level or case.line is None else f"line {case.line.line_id} ({case.line.code})"
+    where = "the claim" if claim_level or case.line is None else case.line.label
     remarks = case.remarks
     if claim_level:
         return Assessment(

@@ -9,7 +9,7 @@ from rules.rework.model import Assessment, DenialCase
 
 
 def assess_other(case: DenialCase) -> Assessment:
-    where = f"line {case.line.line_id} ({case.line.code})" if case.line is not None else "the claim"
+    where = case.line.label if case.line is not None else "the claim"
     remarks = "; ".join(describe_rarc(r) for r in case.remarks) or "none"
     return Assessment(
         ReworkAction.REVIEW,

@@ -69,7 +69,18 @@ class TestMatchLines:
 class TestDenials:
     @pytest.mark.parametrize(
         ("group", "reason"),
-        [("CO", "45"), ("PR", "1"), ("PR", "2"), ("PR", "3"), ("PR", "204"), ("CO", "253"), ("OA", "23"), ("CO", "59")],
+        [
+            ("CO", "45"),
+            ("CO", "42"),
+            ("CO", "A2"),
+            ("PR", "1"),
+            ("PR", "2"),
+            ("PR", "3"),
+            ("PR", "204"),
+            ("CO", "253"),
+            ("OA", "23"),
+            ("CO", "59"),
+        ],
     )
     def test_not_denials(self, group, reason):
         """Contractual write-downs, patient responsibility, sequestration, prior payer and MPPR are not denials."""
