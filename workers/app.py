@@ -19,7 +19,8 @@ import orjson
 
 from rules.ruleset import RuleSet
 from schemas import Claim, DeadLetterReason
-from workers.metrics import WorkerMetrics
+from workers.metrics import INPUT_TOPICS, WorkerMetrics
+from workers.progress import register_progress
 from workers.routing import InputError, Outcome, Source, dead_letter, route_claim, route_remit
 from workers.settings import KafkaSettings, WorkerSettings
 from workers.sinks import FaustSink
@@ -112,6 +113,8 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         if outcome.failed is not None:
             metrics.dead_letters.labels(reason=outcome.failed.value).inc()
         logical = full_to_logical.get(source.topic, source.topic)
+        if outcome.occurred_at is not None:
+            metrics.observe_latency(logical, outcome.occurred_at)
         metrics.events_consumed.labels(topic=logical, outcome="failed" if outcome.failed else "accepted").inc()
         if source.partition is not None:
             metrics.last_progress.labels(topic=logical, partition=str(source.partition)).set(time.time())
@@ -171,6 +174,9 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
 
     def handle_x12(source: Source, value: bytes | None) -> Outcome:
         return split_x12(source, value, version)
+
+    # Per-partition committed/end offsets (lag), last progress of idle partitions and table sizes.
+    register_progress(app, metrics, {names[logical]: logical for logical in INPUT_TOPICS})
 
     @app.agent(topics["claims_submitted"], name="claims", concurrency=1)
     async def claims_agent(stream: Any) -> None:

@@ -1,22 +1,58 @@
 """All Prometheus metrics of the worker, built per registry (style.md #30-#32).
 
-Labels are bounded: topic, outcome, reason, rule_code, severity, status, action, carc. Never claim ids,
-member ids, NPIs or procedure codes.
+Names carry the `claims_worker_` prefix, counters end in `_total`, durations are `_seconds` histograms and
+money is in dollars (the base unit of the wire format's decimal strings). Labels are bounded: topic (the
+logical topic name, never the per-deployment prefix), outcome, reason, rule_code (the rule registry),
+severity, status, action, carc (CARC-shaped codes only, else `other`), kind, direction, table, partition,
+and the three build_info labels. Never claim ids, member ids, NPIs, procedure codes or free text.
+docs/metrics.md lists them.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from rules.engine import Verdict
 from rules.ruleset import RuleSet
-from schemas import DeadLetterReason, DenialRework
+from schemas import DeadLetterReason, DenialRework, ReworkAction
 
 PREFIX = "claims_worker_"
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+# Event time to output: from a few ms (live) to minutes (a backlog being worked off).
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 ENGINE_BUCKETS = (0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05)
+
+# Logical topic names (WorkerSettings.topics fields): what the `topic` label carries.
+INPUT_TOPICS = ("claims_submitted", "remits_received", "x12_raw")
+OUTPUT_TOPICS = ("claims_validated", "denials_rework", "deadletter", "claims_submitted", "remits_received")
+EVENT_TIME_TOPICS = ("claims_submitted", "remits_received")  # inputs that carry occurred_at
+CONSUMED_OUTCOMES = ("accepted", "failed")
+CLAIM_STATUSES = ("clean", "flagged", "rejected")
+SEVERITIES = ("error", "warning", "info")
+REWORK_KINDS = ("recoverable", "written_off", "review")
+REVENUE_DIRECTIONS = ("underbilled", "overbilled")
+# X12 CARC codes are 1-3 digits or a letter and 1-2 digits (A1, B15, P24); anything else is `other`, so a
+# malformed remittance cannot create label values at will.
+_CARC = re.compile(r"^(?:[1-9][0-9]{0,2}|[A-Z][0-9]{1,2})$")
+
+
+def carc_label(reason: str) -> str:
+    """The `carc` label value: the code when it is CARC-shaped, else `other` (bounded cardinality)."""
+    code = reason.strip().upper()
+    return code if _CARC.match(code) else "other"
+
+
+def rework_kind(action: ReworkAction) -> str:
+    """Recoverable (resubmit, correct, appeal), written off, or still to be reviewed."""
+    if action is ReworkAction.WRITE_OFF:
+        return "written_off"
+    if action is ReworkAction.REVIEW:
+        return "review"
+    return "recoverable"
 
 
 @dataclass(frozen=True)
@@ -42,18 +78,22 @@ class WorkerMetrics:
         self.claims.labels(status=verdict.status).inc()
         for finding in verdict.findings:
             self.findings.labels(rule_code=finding.rule, severity=finding.severity.value).inc()
-            if finding.revenue_impact is not None and finding.revenue_impact > 0:
-                self.dollars_at_risk.inc(float(finding.revenue_impact))
+            impact = finding.revenue_impact
+            if impact is not None and impact != 0:
+                direction = "underbilled" if impact > 0 else "overbilled"
+                self.dollars_at_risk.labels(direction=direction).inc(float(abs(impact)))
 
     def observe_rework(self, items: list[DenialRework]) -> None:
         for item in items:
-            self.rework_items.labels(action=item.action.value, carc=item.reason).inc()
-            kind = (
-                "written_off"
-                if item.action.value == "write_off"
-                else ("review" if item.action.value == "review" else "recoverable")
-            )
-            self.rework_dollars.labels(kind=kind).inc(float(item.denied_amount))
+            self.rework_items.labels(action=item.action.value, carc=carc_label(item.reason)).inc()
+            self.rework_dollars.labels(kind=rework_kind(item.action)).inc(float(item.denied_amount))
+
+    def observe_latency(self, topic: str, occurred_at: datetime, now: float | None = None) -> None:
+        """Event time to now; a clock-skewed future event time counts as 0, never negative."""
+        if occurred_at.tzinfo is None:  # RFC 3339 requires an offset; read a naive time as UTC, not local
+            occurred_at = occurred_at.replace(tzinfo=UTC)
+        elapsed = (time.time() if now is None else now) - occurred_at.timestamp()
+        self.latency.labels(topic=topic).observe(max(elapsed, 0.0))
 
 
 def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -> WorkerMetrics:
@@ -62,12 +102,15 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
         registry=registry,
         events_consumed=Counter(
             PREFIX + "events_consumed_total",
-            "Input events consumed, by topic and outcome (accepted/failed).",
+            "Input events consumed, by logical topic and outcome (accepted, or failed = dead-lettered).",
             ["topic", "outcome"],
             registry=registry,
         ),
         events_produced=Counter(
-            PREFIX + "events_produced_total", "Output events produced, by topic.", ["topic"], registry=registry
+            PREFIX + "events_produced_total",
+            "Output events handed to the producer, by logical topic.",
+            ["topic"],
+            registry=registry,
         ),
         dead_letters=Counter(
             PREFIX + "dead_letters_total",
@@ -84,7 +127,7 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
         claims=Counter(PREFIX + "claims_total", "Claims scrubbed, by verdict status.", ["status"], registry=registry),
         rework_items=Counter(
             PREFIX + "rework_items_total",
-            "Denial rework items produced, by action and CARC.",
+            "Denial rework items produced, by action and CARC (other when not CARC-shaped).",
             ["action", "carc"],
             registry=registry,
         ),
@@ -95,20 +138,22 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
             registry=registry,
         ),
         dollars_at_risk=Counter(
-            PREFIX + "findings_revenue_dollars_total",
-            "Revenue at stake in scrub findings (sum of positive revenue_impact), in dollars.",
+            PREFIX + "findings_dollars_at_risk_total",
+            "Dollars at stake in scrub findings (|revenue_impact|), by direction: underbilled (the fix adds "
+            "revenue) or overbilled (the fix removes a charge that would be denied or recouped).",
+            ["direction"],
             registry=registry,
         ),
         latency=Histogram(
             PREFIX + "processing_latency_seconds",
-            "Event time (occurred_at) to output, in seconds.",
+            "Event time (occurred_at) to the outputs handed to the producer, by input logical topic, in seconds.",
             ["topic"],
             buckets=LATENCY_BUCKETS,
             registry=registry,
         ),
         evaluate_seconds=Histogram(
             PREFIX + "evaluate_seconds",
-            "Rule-engine time per claim, in seconds.",
+            "Rule-engine time per claim (decode, evaluate, route), in seconds.",
             buckets=ENGINE_BUCKETS,
             registry=registry,
         ),
@@ -120,33 +165,48 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
         ),
         last_progress=Gauge(
             PREFIX + "partition_last_progress_timestamp_seconds",
-            "Unix time an input of this partition was last processed.",
+            "Unix time an input of this assigned partition was last processed (or the partition was assigned).",
             ["topic", "partition"],
             registry=registry,
         ),
         committed_offset=Gauge(
             PREFIX + "partition_committed_offset",
-            "Committed consumer offset.",
+            "Committed consumer-group offset (next offset to process) of an assigned input partition; the log "
+            "start offset while the group has no commit there.",
             ["topic", "partition"],
             registry=registry,
         ),
         end_offset=Gauge(
             PREFIX + "partition_end_offset",
-            "Log end offset (high watermark).",
+            "Log end offset (high watermark) of an assigned input partition; lag = end - committed.",
             ["topic", "partition"],
             registry=registry,
         ),
         table_keys=Gauge(
-            PREFIX + "table_keys", "Keys held in a state table partition.", ["table", "partition"], registry=registry
+            PREFIX + "table_keys",
+            "Keys held in a state table partition (RocksDB: the store's estimate; memory store: partition=all).",
+            ["table", "partition"],
+            registry=registry,
         ),
     )
     data_version = ";".join(f"{k}={v}" for k, v in sorted(ruleset.data_labels().items()))
     metrics.build_info.labels(version=version, ruleset_version=ruleset.version, data_version=data_version).set(1)
+    for topic in INPUT_TOPICS:
+        for outcome in CONSUMED_OUTCOMES:
+            metrics.events_consumed.labels(topic=topic, outcome=outcome)
+    for topic in OUTPUT_TOPICS:
+        metrics.events_produced.labels(topic=topic)
+    for topic in EVENT_TIME_TOPICS:
+        metrics.latency.labels(topic=topic)
     for reason in DeadLetterReason:
         metrics.dead_letters.labels(reason=reason.value)
     for rule in ruleset.rules:
-        for severity in ("error", "warning", "info"):
+        for severity in SEVERITIES:
             metrics.findings.labels(rule_code=rule.code, severity=severity)
-    for status in ("clean", "flagged", "rejected"):
+    for status in CLAIM_STATUSES:
         metrics.claims.labels(status=status)
+    for kind in REWORK_KINDS:
+        metrics.rework_dollars.labels(kind=kind)
+    for direction in REVENUE_DIRECTIONS:
+        metrics.dollars_at_risk.labels(direction=direction)
     return metrics

@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import orjson
 from pydantic import ValidationError
@@ -72,6 +72,7 @@ class Outcome:
     claim: Claim | None = None
     verdict: Verdict | None = None
     rework: list[DenialRework] = field(default_factory=list)
+    occurred_at: datetime | None = None  # the input's event time, when it decoded (processing-latency metric)
 
 
 class InputError(Exception):
@@ -240,7 +241,7 @@ def route_claim(
         output.model_dump_json(by_alias=True).encode(),
         (("status", output.status.value.encode()),),
     )
-    return Outcome([record], claim=event.claim, verdict=verdict)
+    return Outcome([record], claim=event.claim, verdict=verdict, occurred_at=event.occurred_at)
 
 
 def route_remit(
@@ -283,4 +284,4 @@ def route_remit(
         )
         for item in fresh
     ]
-    return Outcome(records, rework=fresh)
+    return Outcome(records, rework=fresh, occurred_at=event.occurred_at)
