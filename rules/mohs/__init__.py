@@ -1,0 +1,1 @@
+"""Mohs micrographic surgery rules (MOH): add-on pairing, site group, stages, blocks, same-day biopsy."""
