@@ -188,7 +188,7 @@ class TestCrashRecovery:
         first.wait()
         killed_at = seen
         deployment.start_worker()
-        outputs = values(deployment.consume("claims_validated", total, timeout=300))
+        outputs = values(deployment.consume("claims_validated", total, timeout=900))
         distinct = {o["source_event_id"] for o in outputs}
         assert {f"evt-{n}" for n in range(total)} == distinct, deployment.logs()
         redelivered = len(outputs) - len(distinct)

@@ -13,14 +13,16 @@ def main() -> None:
 
 def _register() -> None:
     """Attach each command module's commands to the group (import here, not at module top)."""
-    from workers.cli import demo, kafka, produce, scrub, topics, worker
+    from workers.cli import demo, kafka, produce, rework, scrub, topics, worker, x12
 
     main.add_command(demo.demo)
     main.add_command(kafka.kafka)
     main.add_command(produce.produce)
+    main.add_command(rework.rework)
     main.add_command(scrub.scrub)
     main.add_command(topics.topics)
     main.add_command(worker.worker)
+    main.add_command(x12.x12)
 
 
 _register()

@@ -64,7 +64,9 @@ def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: floa
     from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
     from rich.console import Console
 
-    from workers.cli.render import findings_table, rework_table, summary_table
+    from schemas import DenialRework
+    from workers.cli.render import findings_table, summary_table
+    from workers.cli.rework import print_queue
     from workers.localkafka import LocalKafka, is_reachable
     from workers.settings import TopicSettings, WorkerSettings
     from workers.topics import client_options, create_topics
@@ -164,7 +166,7 @@ def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: floa
         console.print(summary_table(collected["claims_validated"]))
         console.print(findings_table(collected["claims_validated"]))
         console.rule("[bold]Denial work queue (denials.rework.v1)")
-        console.print(rework_table(collected["denials_rework"]))
+        print_queue([DenialRework.model_validate(item) for item in collected["denials_rework"]])
         if collected["deadletter"]:
             console.print(f"[yellow]{len(collected['deadletter'])} input(s) dead-lettered[/]")
         _show_metrics(console, metrics_port)

@@ -46,9 +46,9 @@ def produce(files: tuple[Path, ...], topic: str) -> None:
         if target == names["x12_raw"]:
             messages.append((target, path.name.encode(), data))
             continue
-        if data.lstrip()[:3] == b"ISA":  # an X12 interchange always opens with ISA
-            from workers.x12 import convert
+        from workers.x12 import convert, looks_like_x12
 
+        if looks_like_x12(data):
             result = convert(data, source=str(path))
             for issue in result.issues:
                 issues += 1

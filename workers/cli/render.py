@@ -115,37 +115,3 @@ def findings_table(validated: list[dict[str, Any]]) -> Table:
                 finding.get("revenue_impact") or "",
             )
     return table
-
-
-def rework_table(items: list[dict[str, Any]]) -> Group:
-    """The denial work queue by priority, with recoverable and written-off totals."""
-    table = Table(box=box.SIMPLE_HEAD, title="rework queue (highest priority first)", expand=True)
-    table.add_column("priority $", justify="right", no_wrap=True)
-    table.add_column("claim / line", no_wrap=True)
-    table.add_column("denial", no_wrap=True)
-    table.add_column("do this", no_wrap=True)
-    table.add_column("by", no_wrap=True)
-    table.add_column("why", ratio=1)
-    recoverable = written_off = Decimal(0)
-    for item in sorted(items, key=lambda i: Decimal(i["priority"]), reverse=True):
-        denied = Decimal(item["denied_amount"])
-        if item["action"] == "write_off":
-            written_off += denied
-        elif item["action"] != "review":
-            recoverable += denied
-        code = "-".join([item["code"], *item.get("modifiers", [])])
-        action = item["action"].replace("_", " ")
-        if item.get("modifier"):
-            action = f"resubmit +{item['modifier']}" if item["action"] == "resubmit_with_modifier" else action
-        table.add_row(
-            item["priority"],
-            f"{item['claim_id']} / {item.get('line_id') or '-'}\n{code}",
-            f"{item['group_code']}-{item['reason']}\n{money(denied)}",
-            Text(action, style=ACTION_STYLE.get(item["action"], "")),
-            item.get("deadline") or "",
-            item["cause"],
-        )
-    totals = Text(
-        f"recoverable {money(recoverable)}   written off {money(written_off)}   items {len(items)}", style="bold"
-    )
-    return Group(table, totals)

@@ -109,7 +109,7 @@ def rework(claim_files: tuple[str, ...], remits: tuple[str, ...], output_format:
                 out.write(item.model_dump_json(by_alias=True).encode() + b"\n")
     out.flush()
     if output_format == "table":
-        _print_queue(items)
+        print_queue(items)
     if failed:
         click.echo(f"{failed} input line(s) could not be used; dead letters written to stderr.", err=True)
         sys.exit(1)
@@ -181,7 +181,8 @@ def totals(queue: list[DenialRework]) -> dict[str, Decimal]:
     return sums
 
 
-def _print_queue(items: list[DenialRework]) -> None:
+def print_queue(items: list[DenialRework]) -> None:
+    """Print the open work queue by priority with its totals (the `table` format; also used by `demo`)."""
     from rich.console import Console
 
     queue = work_queue(items)
