@@ -195,34 +195,48 @@ def parse_ptp_txt(
         effective_from, default_to = parsed.bounds
         effective_to = effective_to or default_to
     edits: dict[tuple[str, str], PtpEdit] = {}
-    interned: dict[str, str] = {}
+    # Millions of rows share a few thousand codes, dates and rationales: one object each keeps memory down.
+    strings: dict[str, str] = {}
+    dates: dict[str, date] = {}
     source = f"CMS NCCI practitioner PTP edits, {name}"
     for number, cells in _ptp_rows(_text(data), name):
         if len(cells) < 6:
             raise DataTableError(f"{name}: line {number}: expected 7 tab-separated fields, found {len(cells)}")
-        column1, column2, _, effective, deletion, indicator = (c.strip() for c in cells[:6])
+        column1, column2, effective, deletion, indicator = (
+            cells[0].strip(),
+            cells[1].strip(),
+            cells[3].strip(),
+            cells[4].strip(),
+            cells[5].strip(),
+        )
         rationale = cells[6].strip() if len(cells) > 6 else ""
         try:
             if not _CODE.match(column1) or not _CODE.match(column2):
                 raise ValueError(f"codes {column1!r}/{column2!r} are not 5-character HCPCS/CPT codes")
             if indicator not in ("0", "1", "9"):
                 raise ValueError(f"modifier indicator {indicator!r} is not 0, 1 or 9")
-            edit = PtpEdit(
-                column1=column1,
-                column2=column2,
-                effective=_yyyymmdd(effective),
-                deletion=None if deletion in _NO_DATE else _yyyymmdd(deletion),
-                modifier_indicator=indicator,
-                rationale=interned.setdefault(rationale, rationale),
-                source=source,
+            effective_on = dates.get(effective) or dates.setdefault(effective, _yyyymmdd(effective))
+            deleted_on = (
+                None if deletion in _NO_DATE else dates.get(deletion) or dates.setdefault(deletion, _yyyymmdd(deletion))
             )
         except ValueError as exc:
             raise DataTableError(f"{name}: line {number}: {exc}") from exc
         if not keep_inactive and (
-            (edit.deletion is not None and edit.deletion < effective_from)
-            or (effective_to is not None and edit.effective > effective_to)
+            (deleted_on is not None and deleted_on < effective_from)
+            or (effective_to is not None and effective_on > effective_to)
         ):
             continue
+        column1 = strings.setdefault(column1, column1)
+        column2 = strings.setdefault(column2, column2)
+        edit = PtpEdit(
+            column1=column1,
+            column2=column2,
+            effective=effective_on,
+            deletion=deleted_on,
+            modifier_indicator=strings.setdefault(indicator, indicator),
+            rationale=strings.setdefault(rationale, rationale),
+            source=source,
+        )
         key = (column1, column2)
         old = edits.get(key)
         if old is None or _prefer(edit, old, effective_from):
