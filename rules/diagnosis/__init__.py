@@ -1,0 +1,1 @@
+"""Diagnosis rules (DXM): the pointed ICD-10-CM diagnoses support the procedure billed."""

@@ -1,0 +1,43 @@
+"""Diagnosis classes of a line's pointed ICD-10-CM codes, and the other-family equivalent of a code."""
+
+from __future__ import annotations
+
+from schemas.claim import ClaimLine
+
+from rules.context import ClaimContext
+from rules.data.families import FamilyEntry
+from rules.sites import dx_classes
+
+# Which family a malignant code becomes when benign, and back (same site group and size step).
+COUNTERPART = {
+    "excision_malignant": "excision_benign",
+    "excision_benign": "excision_malignant",
+    "destruction_malignant": "destruction_benign",
+}
+
+
+def classes(ctx: ClaimContext, line: ClaimLine) -> set[str | None]:
+    return {cls for _, cls in dx_classes(ctx, line)}
+
+
+def pointed(ctx: ClaimContext, line: ClaimLine) -> str:
+    return ", ".join(f"{dx} ({cls or 'unclassified'})" for dx, cls in dx_classes(ctx, line))
+
+
+def counterpart(ctx: ClaimContext, entry: FamilyEntry) -> FamilyEntry | None:
+    """The code of the other pathology family for the same site and size (or lesion count 1)."""
+    table = ctx.ruleset.families
+    family = COUNTERPART.get(entry.family)
+    if family is None:
+        return None
+    members = table.in_family(family)
+    if members and members[0].count_min is not None:  # counted family (17110/17111): one lesion
+        return table.counted(family, 1)
+    size = entry.size_max if entry.size_max is not None else (entry.size_min or 0.0)
+    return table.sized(family, entry.site_group, size)
+
+
+def claim_diagnoses_of_class(ctx: ClaimContext, wanted: str) -> list[tuple[int, str]]:
+    """(pointer, code) of the claim's diagnoses of a class, e.g. to suggest re-pointing a line."""
+    table = ctx.ruleset.families
+    return [(i, dx) for i, dx in enumerate(ctx.claim.diagnoses, start=1) if table.diagnosis_class(dx) == wanted]

@@ -1,0 +1,82 @@
+"""DXM002: a benign excision pointing to a malignant diagnosis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context import ClaimContext
+from rules.diagnosis._classes import classes, counterpart, pointed
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.registry import register
+from rules.sites import EXCISION_CODES, delta, money
+
+
+@register(code="DXM002", slug="benign-excision-with-malignant-diagnosis", status=Stable("0.1.0"))
+class BenignExcisionWithMalignantDiagnosis(Rule):
+    """A benign excision (11400-11446) pointing to a malignant diagnosis (C43/C44/C4A, D03, D04 ...).
+
+    ## What it does
+    Benign vs malignant excision follows the final pathology, which the diagnosis states. When a benign
+    excision points to a malignant diagnosis:
+    - no lesion type documented: the code is probably wrong (code_selection): the malignant excision of the
+      same site and size is proposed, if the pathology report confirms malignancy;
+    - lesion type documented benign or uncertain: the diagnosis contradicts the chart (diagnosis_mismatch).
+    A documented malignant lesion type is EXC003's.
+
+    ## Why is this bad?
+    Coding a carcinoma's excision as benign under-bills (11602 pays $69.48 more than 11402), and a claim
+    whose code and diagnosis disagree invites review.
+
+    ## Example
+    11402 pointing to C44.519 (basal cell carcinoma of the back) -> 11602 if pathology confirms.
+
+    ## Fix safety
+    `needs_documentation`: the pathology report decides; nothing is applied automatically.
+
+    ## References
+    coding-rules.md "Excisions" (C codes and in-situ D03/D04 are malignant; benign vs malignant follows final
+    pathology); AMA CPT excision guidelines.
+    """
+
+    name = "Benign excision with a malignant diagnosis"
+    category = Category.CODE_SELECTION
+    severity = Severity.ERROR
+    reference = "coding-rules.md 'Excisions' (benign vs malignant by final pathology); AMA CPT excision guidelines"
+    triggers = EXCISION_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        for line in ctx.lines:
+            entry = table.get(line.code)
+            if entry is None or entry.family != "excision_benign" or "malignant" not in classes(ctx, line):
+                continue
+            documented = ctx.doc(line).lesion_type
+            if documented == "malignant":
+                continue  # EXC003
+            head = f"Benign excision {line.code} (line {line.line_id}) points to {pointed(ctx, line)}"
+            if documented in ("benign", "uncertain", "premalignant"):
+                yield self.finding(
+                    [line.line_id],
+                    f"{head}, but the chart documents a {documented} lesion: the diagnosis contradicts the pathology. "
+                    "Point the line to the lesion's own (benign/uncertain) diagnosis, or correct the lesion type.",
+                    category=Category.DIAGNOSIS_MISMATCH,
+                )
+                continue
+            other = counterpart(ctx, entry)
+            if other is None:
+                continue
+            impact = delta(ctx, line.service_date, [(line.code, line.units)], [(other.code, line.units)])
+            yield self.finding(
+                [line.line_id],
+                f"{head}: benign vs malignant excision follows the final pathology. If the pathology report confirms "
+                f"malignancy, replace {line.code} with {other.code} ({money(impact)}); otherwise correct the "
+                "diagnosis.",
+                fix=Fix(
+                    FixAction.REPLACE_CODE,
+                    Applicability.NEEDS_DOCUMENTATION,
+                    (line.line_id,),
+                    f"replace {line.code} with {other.code} if pathology is malignant",
+                    code=other.code,
+                ),
+                revenue_impact=impact,
+            )
