@@ -41,8 +41,9 @@ class DuplicateServiceLine(Rule):
 
     ## Fix safety
     Merging add-on units is `safe`. Removing a repeated line is `safe` when the chart names the same
-    lesion on both, or the code's date-of-service MUE (MAI 2) allows one unit; otherwise it
-    `needs_documentation`: if the lines are different lesions, document them and add a distinct modifier.
+    lesion on both, or the code's date-of-service MUE (MAI 2) allows one unit and its further services
+    have no add-on code; otherwise it `needs_documentation`: if the lines are different lesions, document
+    them and add a distinct modifier (or, for 11102-style codes, report the later ones as the add-on).
 
     ## References
     X12 CARC 18 (exact duplicate claim/service); CMS NCCI MUE (MAI 2 date-of-service edits); AMA CPT
@@ -88,7 +89,11 @@ class DuplicateServiceLine(Rule):
         lesion = ctx.doc(first).lesion_id
         table = ctx.mue(day)
         edit = table.get(code) if table is not None else None
-        one_per_day = edit is not None and edit.mai == 2 and edit.value <= 1
+        addon = ctx.ruleset.families.addon_of(code)
+        further = addon.code if addon is not None and addon.code != code else None
+        # One unit per day makes a repeat certain to be denied, unless further services of the code are
+        # reported with its add-on (a second 11102 may be a second biopsy, +11103): then it needs the chart.
+        one_per_day = edit is not None and edit.mai == 2 and edit.value <= 1 and further is None
         removed = ", ".join(line.line_id for line in rest)
         if lesion or one_per_day:
             why = f"the same lesion ({lesion})" if lesion else f"its MUE allows {edit.value if edit else 1} per day"
@@ -98,12 +103,15 @@ class DuplicateServiceLine(Rule):
                 f"exact duplicate (OA-18). Remove line(s) {removed}.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, tuple(r.line_id for r in rest), f"remove {code}"),
             )
-        distinct = ctx.profile.distinct_modifier
+        if further is not None:
+            otherwise = f"report line(s) {removed} as its add-on {further} (the family rules say how)"
+        else:
+            otherwise = f"append {ctx.profile.distinct_modifier} to line(s) {removed}"
         return self.finding(
             ids,
             f"{code}{modifiers} is billed on lines {shown} for {day} with no lesion or site to tell them apart: the "
             f"repeat will be denied as an exact duplicate (OA-18). If they are different lesions, document each "
-            f"line's lesion and site and append {distinct} to line(s) {removed}; otherwise remove line(s) {removed}.",
+            f"line's lesion and site and {otherwise}; otherwise remove line(s) {removed}.",
             fix=Fix(
                 FixAction.REMOVE_LINE,
                 Applicability.NEEDS_DOCUMENTATION,
