@@ -1,0 +1,58 @@
+"""DOC006: a procedure line with no documentation at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.context import ClaimContext
+from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.registry import register
+from rules.sites import PROCEDURE_CODES
+
+
+@register(code="DOC006", slug="procedure-line-without-documentation", status=Stable("0.1.0"))
+class ProcedureLineWithoutDocumentation(Rule):
+    """A biopsy, destruction, excision, repair, skin-tag or Mohs line with no documentation object.
+
+    ## What it does
+    Reports, once per line and as info, that nothing of the chart came with the line, so the rules that
+    verify the code from the documentation could not run. Add-on lines are skipped when a line of their
+    family on the same date carries documentation (the session's facts are documented there). The
+    detailed checklist rules (DOC001-DOC005) only look at lines that have documentation, so an undocumented
+    line gets this one finding, not a list.
+
+    ## Why is this bad?
+    Missing documentation is audit vulnerability (billing guide "Documentation Checklist"): size, site,
+    technique, count and pathology choose the code.
+
+    ## Example
+    11602 with no documentation -> info "no chart documentation sent with line 1".
+
+    ## Fix safety
+    No fix: only the chart can supply the facts.
+
+    ## References
+    Billing guide "Documentation Checklist"; contract.md `documentation` (optional chart facts per line).
+    """
+
+    name = "Procedure line without documentation"
+    category = Category.DOCUMENTATION_GAP
+    severity = Severity.INFO
+    reference = "Billing guide documentation checklist; contract.md claim line documentation"
+    triggers = PROCEDURE_CODES
+
+    def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        table = ctx.ruleset.families
+        for line in ctx.lines:
+            if line.documentation is not None or line.code not in PROCEDURE_CODES:
+                continue
+            entry = table.get(line.code)
+            if entry is not None and entry.is_addon:
+                family = [o for o in ctx.by_date[line.service_date] if table.family_of(o.code) == entry.family]
+                if any(o.documentation is not None for o in family):
+                    continue
+            yield self.finding(
+                [line.line_id],
+                f"No chart documentation was sent with line {line.line_id} ({line.code}): its code cannot be checked "
+                "against lesion size, site, technique, count or pathology. Send the documentation with the claim.",
+            )
