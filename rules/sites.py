@@ -3,15 +3,18 @@ documentation): code ranges for triggers, family look-ups, site groups, lesion i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
 from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE
+
+T = TypeVar("T")
 
 
 def code_range(*specs: str) -> frozenset[str]:
@@ -34,6 +37,18 @@ EXCISION_CODES = code_range("11400-11446", "11600-11646")
 REPAIR_CODES = code_range("12001-12018", "12031-12057", "13100-13153")
 MOHS_CODES = code_range("17311-17315")
 PROCEDURE_CODES = BIOPSY_CODES | SKIN_TAG_CODES | DESTRUCTION_CODES | EXCISION_CODES | REPAIR_CODES | MOHS_CODES
+
+
+def memo(ctx: ClaimContext, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """Compute a per-claim value once and keep it on the context (which lives for one `evaluate`).
+
+    Several rules share one analysis of the claim (the biopsy plan, the expected excision codes, the Mohs
+    lesions); this keeps each rule's check at the cost of a dict look-up.
+    """
+    cache: dict[tuple[object, ...], object] = vars(ctx).setdefault("_procedure_family_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]  # type: ignore[return-value]  # the key names the value's type
 
 
 def family(ctx: ClaimContext, code: str) -> FamilyEntry | None:

@@ -15,6 +15,7 @@ from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
+from rules.sites import memo
 
 FAMILY = "biopsy"
 
@@ -88,6 +89,11 @@ def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
 
 
 def plans(ctx: ClaimContext) -> list[BiopsyPlan]:
+    """The plan of every date with a biopsy primary (computed once per claim)."""
+    return memo(ctx, ("biopsy-plans",), lambda: _plans(ctx))
+
+
+def _plans(ctx: ClaimContext) -> list[BiopsyPlan]:
     out = []
     for day in ctx.dates:
         plan = plan_day(ctx, day)

@@ -64,6 +64,10 @@ class CodeFamilies:
     diagnosis_classes: dict[str, str] = field(default_factory=dict)  # ICD-10-CM prefix without dot -> class
     metas: tuple[TableMeta, ...] = ()  # the site-group and diagnosis-class tables' metadata
     by_family: dict[str, tuple[FamilyEntry, ...]] = field(default_factory=dict)  # in table order
+    # Look-ups precomputed at parse time (rules run per claim in tens of microseconds):
+    steps: dict[tuple[str, str], tuple[FamilyEntry, ...]] = field(default_factory=dict)  # sized, by size_max
+    addons: dict[str, FamilyEntry] = field(default_factory=dict)  # primary code -> its add-on
+    dx_memo: dict[str, str | None] = field(default_factory=dict)  # ICD-10-CM code -> class, filled on use
 
     def get(self, code: str) -> FamilyEntry | None:
         return self.entries.get(code)
@@ -89,15 +93,14 @@ class CodeFamilies:
         None when the size is below the family's smallest step (e.g. a complex repair of 1.0 cm or less).
         Past the last step of a family with an add-on, the last step (its add-on counts the rest).
         """
-        steps = [e for e in self.by_family.get(family, ()) if e.site_group == site_group and not e.is_addon]
-        steps.sort(key=lambda e: math.inf if e.size_max is None else e.size_max)
+        steps = self.steps.get((family, site_group), ())
         value = tenths(size)
         for entry in steps:
             if entry.size_max is None or value <= tenths(entry.size_max):
                 if entry is steps[0] and entry.size_min is not None and value < tenths(entry.size_min):
                     return None
                 return entry
-        if steps and self.addon_of(steps[-1].code) is not None:
+        if steps and steps[-1].code in self.addons:
             return steps[-1]  # beyond the last step: the last primary plus its add-on (e.g. 13101 + 13102)
         return None
 
@@ -119,18 +122,7 @@ class CodeFamilies:
 
     def addon_of(self, primary: str) -> FamilyEntry | None:
         """The add-on that continues `primary`: same family, technique, site group and measure."""
-        base = self.entries.get(primary)
-        if base is None:
-            return None
-        for entry in self.by_family.get(base.family, ()):
-            if (
-                entry.is_addon
-                and entry.technique == base.technique
-                and entry.site_group == base.site_group
-                and entry.measure == base.measure
-            ):
-                return entry
-        return None
+        return self.addons.get(primary)
 
     def addon_units(self, addon: FamilyEntry, amount: float) -> int:
         """Units of an add-on for `amount` lesions/stages/blocks (count_min) or cm (size_min); 0 if none."""
@@ -143,12 +135,16 @@ class CodeFamilies:
 
     def diagnosis_class(self, icd: str) -> str | None:
         """malignant | premalignant | benign | uncertain | screening for an ICD-10-CM code (longest prefix)."""
+        if icd in self.dx_memo:
+            return self.dx_memo[icd]
         key = icd.replace(".", "").upper()
+        found: str | None = None
         for length in range(len(key), 0, -1):
             found = self.diagnosis_classes.get(key[:length])
             if found is not None:
-                return found
-        return None
+                break
+        self.dx_memo[icd] = found
+        return found
 
 
 def _float_or_none(value: str) -> float | None:
@@ -211,6 +207,20 @@ def parse_families(
         by_family.setdefault(entry.family, []).append(entry)
     site_meta, groups = parse_site_groups(site_groups, name="site_groups.csv")
     dx_meta, classes = parse_diagnosis_classes(diagnosis_classes, name="diagnosis_classes.csv")
+    steps: dict[tuple[str, str], list[FamilyEntry]] = {}
+    addons: dict[str, FamilyEntry] = {}
+    for entry in entries.values():
+        if entry.is_addon:
+            for base in by_family[entry.family]:
+                if (
+                    base.is_primary
+                    and base.technique == entry.technique
+                    and base.site_group == entry.site_group
+                    and base.measure == entry.measure
+                ):
+                    addons.setdefault(base.code, entry)
+        elif entry.size_max is not None or entry.size_min is not None:
+            steps.setdefault((entry.family, entry.site_group), []).append(entry)
     return CodeFamilies(
         meta,
         entries,
@@ -218,4 +228,9 @@ def parse_families(
         diagnosis_classes=classes,
         metas=(site_meta, dx_meta),
         by_family={family: tuple(items) for family, items in by_family.items()},
+        steps={
+            key: tuple(sorted(items, key=lambda e: math.inf if e.size_max is None else e.size_max))
+            for key, items in steps.items()
+        },
+        addons=addons,
     )

@@ -12,7 +12,7 @@ from rules.data.families import FamilyEntry
 from rules.excision._expected import FAMILIES as EXCISION_FAMILIES
 from rules.excision._expected import effective_code
 from rules.model import Applicability, Fix, FixAction
-from rules.sites import lines_of, same_lesion
+from rules.sites import lines_of, memo, same_lesion
 
 KINDS = ("simple", "intermediate", "complex")
 FAMILIES = tuple(f"repair_{kind}" for kind in KINDS)
@@ -92,6 +92,10 @@ class Included:
 def included_repairs(ctx: ClaimContext, day: date) -> list[Included]:
     """Repair lines included in a same-lesion excision: every simple repair; intermediate/complex repair
     of a benign excision of excised diameter 0.5 cm or less. One entry per repair line."""
+    return memo(ctx, ("repairs-included", day), lambda: _included_repairs(ctx, day))
+
+
+def _included_repairs(ctx: ClaimContext, day: date) -> list[Included]:
     table = ctx.ruleset.families
     excisions = [(ex, effective_code(ctx, ex)) for ex in excision_lines(ctx, day)]
     out: list[Included] = []
@@ -133,6 +137,10 @@ class Group:
 
 def groups(ctx: ClaimContext, day: date) -> list[Group]:
     """Repair lines by (complexity, site group), leaving out the repairs an excision includes (REP001/002)."""
+    return memo(ctx, ("repair-groups", day), lambda: _groups(ctx, day))
+
+
+def _groups(ctx: ClaimContext, day: date) -> list[Group]:
     table = ctx.ruleset.families
     included = {found.repair.line_id for found in included_repairs(ctx, day)}
     out: dict[tuple[str, str], Group] = {}
