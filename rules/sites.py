@@ -121,7 +121,7 @@ def delta(ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after
 
 
 def money(value: Decimal | None) -> str:
-    """`+$25.72` / `-$149.02` for messages."""
+    """`+$25.72` / `-$148.97` for messages."""
     if value is None:
         return "n/a"
     sign = "-" if value < 0 else "+"

@@ -26,7 +26,7 @@ class PremalignantDestruction15PlusWith17000(Rule):
     lesions of the session. Stacking bills the first 14 lesions twice; the payer denies or recoups.
 
     ## Example
-    20 AKs billed 17000 + 17003 x13 + 17004 -> 17004 x1 (-$149.02 against the billed RVUs).
+    20 AKs billed 17000 + 17003 x13 + 17004 -> 17004 x1 (-$148.97 against the billed RVUs).
 
     ## Fix safety
     `safe` when the chart documents the lesion count, or when the billed 17000/17003 units already reach

@@ -31,8 +31,8 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
     and must be 17004, which pays less than the stack: the honest fix lowers the claim.
 
     ## Example
-    8 AKs documented, 17000 + 17003 x5 -> 17000 + 17003 x7 (+$12.70).
-    17000 + 17003 x19 -> 17004 x1 (-$24.79).
+    8 AKs documented, 17000 + 17003 x5 -> 17000 + 17003 x7 (+$12.69).
+    17000 + 17003 x19 -> 17004 x1 (-$24.72).
 
     ## Fix safety
     `safe`: the count comes from the line's documentation or from the units billed. 17004 with 17000/17003

@@ -26,7 +26,7 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
     chart documents every stage); billing more stages than documented is an overpayment found on audit.
 
     ## Example
-    17311 with mohs_stage 3 and no add-on -> 17311 + 17312 x2 (+$805.62).
+    17311 with mohs_stage 3 and no add-on -> 17311 + 17312 x2 (+$805.63).
 
     ## Fix safety
     `safe`: the stages come from the lines' own documentation. Lesions without a documented stage are left
