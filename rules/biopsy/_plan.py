@@ -56,13 +56,31 @@ def _technique(ctx: ClaimContext, line: ClaimLine, billed: FamilyEntry) -> str:
     return billed.technique
 
 
-def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
-    """The plan for one date, or None when no biopsy primary is billed (add-on alone: the AOC rules' job)."""
+def _treated_lesions(ctx: ClaimContext, day: date) -> set[str]:
+    """Lesion ids excised, destroyed or removed by Mohs that day (their biopsy is part of that procedure)."""
     table = ctx.ruleset.families
+    out: set[str] = set()
+    for line in ctx.by_date[day]:
+        family = table.family_of(line.code)
+        lesion = ctx.doc(line).lesion_id
+        if lesion and family and family != FAMILY and not family.startswith("repair_"):
+            out.add(lesion)
+    return out
+
+
+def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
+    """The plan for one date, or None when no biopsy primary is billed (add-on alone: the AOC rules' job).
+
+    A biopsy of a lesion excised, destroyed or removed by Mohs the same day is left out: it is part of that
+    procedure (removed by the PTP rule, BND001, or questioned by MOH005), so it neither counts as the primary
+    nor turns the other biopsies into add-ons.
+    """
+    table = ctx.ruleset.families
+    treated = _treated_lesions(ctx, day)
     found: list[tuple[ClaimLine, FamilyEntry, str, FamilyEntry]] = []
     for line in ctx.by_date[day]:
         billed = table.get(line.code)
-        if billed is None or billed.family != FAMILY:
+        if billed is None or billed.family != FAMILY or ctx.doc(line).lesion_id in treated:
             continue
         technique = _technique(ctx, line, billed)
         primary_entry = table.technique_code(FAMILY, technique, "primary")
