@@ -120,6 +120,13 @@ def delta(ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after
     )
 
 
+def mue_flags(ctx: ClaimContext, code: str, units: int, day: date) -> bool:
+    """True when the MUE table in force already flags these units (the MUE rules report and fix them)."""
+    table = ctx.mue(day)
+    edit = table.get(code) if table is not None else None
+    return edit is not None and units > edit.value
+
+
 def money(value: Decimal | None) -> str:
     """`+$25.72` / `-$148.97` for messages."""
     if value is None:

@@ -8,7 +8,7 @@ from rules.context import ClaimContext
 from rules.destruction._common import BENIGN, contradicted
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money
+from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
 
 
 @register(code="DES004", slug="benign-destruction-code-differs-from-count", status=Stable("0.1.0"))
@@ -24,11 +24,12 @@ class BenignDestructionCodeDiffersFromCount(Rule):
     above one are denied (MUE 1, date-of-service edit): the count is expressed by the code, not units.
 
     ## Example
-    17110 with lesion_count 20 -> 17111 (+$18.71). 17110 x6 -> 17110 x1.
+    17110 with lesion_count 20 -> 17111 (+$18.71). 17110 x20 with lesion_count 20 -> 17111 x1.
 
     ## Fix safety
     `safe`: the count is the line's own documentation; one unit is the CPT descriptor. 17110 with 17111 on
-    the same date is DES003's.
+    the same date is DES003's; extra units on the right code are left to the MUE rules when the MUE table
+    in force caps the code.
 
     ## References
     AMA CPT 2026 descriptors 17110 ("up to 14 lesions") and 17111 ("15 or more lesions");
@@ -52,8 +53,8 @@ class BenignDestructionCodeDiffersFromCount(Rule):
                 count = ctx.doc(line).lesion_count
                 target = table.counted(BENIGN, count) if count is not None else None
                 code = target.code if target is not None else line.code
-                if code == line.code and line.units == 1:
-                    continue
+                if code == line.code and (line.units == 1 or mue_flags(ctx, line.code, line.units, day)):
+                    continue  # right code; extra units alone are the MUE rules' finding
                 impact = delta(ctx, day, [(line.code, line.units)], [(code, 1)])
                 if code != line.code:
                     what = f"the chart documents {count} lesions, which is {code}"

@@ -12,7 +12,7 @@ from rules.context import ClaimContext
 from rules.destruction._common import PREMALIGNANT, any_contradicted, by_role, session_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
+from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
 
 
 @register(code="DES002", slug="premalignant-destruction-units-differ-from-count", status=Stable("0.1.0"))
@@ -84,7 +84,11 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
         source = "documented" if documented else "billed"
         if target.role == "alone":
             if alone:
-                if not (primaries or addons) and alone[0].units != 1:
+                if (
+                    not (primaries or addons)
+                    and alone[0].units != 1
+                    and not mue_flags(ctx, alone[0].code, alone[0].units, day)
+                ):
                     impact = delta(ctx, day, [(alone[0].code, alone[0].units)], [(alone[0].code, 1)])
                     yield self._fix(
                         alone[0],

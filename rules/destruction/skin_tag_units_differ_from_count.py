@@ -8,7 +8,7 @@ from rules.context import ClaimContext
 from rules.destruction._common import SKIN_TAGS, by_role, session_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import SKIN_TAG_CODES, delta, family_lines, money
+from rules.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
 
 
 @register(code="TAG001", slug="skin-tag-units-differ-from-count", status=Stable("0.1.0"))
@@ -29,7 +29,8 @@ class SkinTagUnitsDifferFromCount(Rule):
 
     ## Fix safety
     `safe`: one unit of 11200 is the CPT descriptor; add-on units come from the documented count. Without
-    a count only the 11200 units are fixed.
+    a count only the 11200 units are fixed, and not by this rule when the MUE table in force already caps
+    11200 (the MUE rules report it).
 
     ## References
     AMA CPT 2026 descriptors 11200 ("up to and including 15 lesions") and +11201 ("each additional 10
@@ -50,7 +51,7 @@ class SkinTagUnitsDifferFromCount(Rule):
                 continue  # +11201 alone: the add-on-code rules' job
             head = roles["primary"][0]
             count = session_count(ctx, lines)
-            if head.units != 1:
+            if head.units != 1 and not mue_flags(ctx, head.code, head.units, day):
                 impact = delta(ctx, day, [(head.code, head.units)], [(head.code, 1)])
                 yield self.finding(
                     [head.line_id],
