@@ -10,7 +10,7 @@ from typing import Any
 from schemas.claim import Claim, ClaimLine, Documentation
 
 from rules.data.ncci import AddonTable, MueTable, PtpTable, overlay_addons, overlay_mue, overlay_ptp
-from rules.data.pfs import FeeCode
+from rules.data.pfs import FeeCode, FeeSchedule
 from rules.data.table import Versioned
 from rules.ruleset import PayerProfile, RuleSet
 
@@ -21,7 +21,7 @@ _CENT = Decimal("0.01")
 class ClaimContext:
     """Read-only helpers over one claim. Built once per `evaluate`, shared by every rule."""
 
-    __slots__ = ("__dict__", "claim", "codes", "lines", "profile", "ruleset")
+    __slots__ = ("__dict__", "_addons", "_fees", "_mue", "_ptp", "claim", "codes", "lines", "profile", "ruleset")
 
     def __init__(self, claim: Claim, ruleset: RuleSet) -> None:
         self.claim = claim
@@ -29,6 +29,17 @@ class ClaimContext:
         self.lines: tuple[ClaimLine, ...] = tuple(claim.lines)
         self.codes: frozenset[str] = frozenset(line.code for line in claim.lines)
         self.profile: PayerProfile = ruleset.profile_for(claim.payer.payer_id, claim.payer.kind)
+        # Per-claim memos of the table lookups below (every rule asks the same few dates): performance only,
+        # the answers are exactly those of the uncached lookups.
+        self._fees: dict[date, FeeSchedule | None] = {}
+        self._ptp: dict[date, PtpTable | None] = {}
+        self._mue: dict[date, MueTable | None] = {}
+        self._addons: dict[date, AddonTable | None] = {}
+
+    @cached_property
+    def modifiers(self) -> frozenset[str]:
+        """Every modifier billed on any line: lets a rule about a modifier return at once when it is absent."""
+        return frozenset(modifier for line in self.lines for modifier in line.modifiers)
 
     @cached_property
     def by_code(self) -> dict[str, list[ClaimLine]]:
@@ -63,21 +74,38 @@ class ClaimContext:
 
     # ---- reference tables, by date of service -------------------------------------------------
     def fee(self, code: str, day: date | None = None) -> FeeCode | None:
-        edition = self.ruleset.pfs.for_date(day or self.dates[0])
-        return edition[1].get(code) if edition else None
+        when = day or self.dates[0]
+        try:
+            schedule = self._fees[when]
+        except KeyError:
+            edition = self.ruleset.pfs.for_date(when)
+            schedule = self._fees[when] = edition[1] if edition else None
+        return schedule.get(code) if schedule is not None else None
 
     # The payer profile's own rows (payer_profiles.yaml `overrides`) are laid over the edition, without copying.
     def ptp(self, day: date) -> PtpTable | None:
-        edition = self.ruleset.ptp.for_date(day)
-        return overlay_ptp(edition[1], self.profile.ptp_overrides) if edition else None
+        try:
+            return self._ptp[day]
+        except KeyError:
+            edition = self.ruleset.ptp.for_date(day)
+            table = self._ptp[day] = overlay_ptp(edition[1], self.profile.ptp_overrides) if edition else None
+            return table
 
     def mue(self, day: date) -> MueTable | None:
-        edition = self.ruleset.mue.for_date(day)
-        return overlay_mue(edition[1], self.profile.mue_overrides) if edition else None
+        try:
+            return self._mue[day]
+        except KeyError:
+            edition = self.ruleset.mue.for_date(day)
+            table = self._mue[day] = overlay_mue(edition[1], self.profile.mue_overrides) if edition else None
+            return table
 
     def addons(self, day: date) -> AddonTable | None:
-        edition = self.ruleset.addons.for_date(day)
-        return overlay_addons(edition[1], self.profile.addon_overrides) if edition else None
+        try:
+            return self._addons[day]
+        except KeyError:
+            edition = self.ruleset.addons.for_date(day)
+            table = self._addons[day] = overlay_addons(edition[1], self.profile.addon_overrides) if edition else None
+            return table
 
     def edition_label(self, table: str, day: date) -> str | None:
         """The label of the `ptp`, `mue` or `addon` edition in force on `day` (None when none is loaded)."""

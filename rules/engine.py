@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from schemas.claim import Claim
@@ -47,21 +48,93 @@ def _coverage_gap(ctx: ClaimContext) -> str | None:
     return None
 
 
+class _Plan:
+    """What `evaluate` can work out once per RuleSet instead of once per claim (performance only).
+
+    - dispatch: which rules a claim's codes (`Rule.triggers`) and modifiers (an optional
+      `modifier_triggers` class attribute) make relevant, by index lookup instead of testing every rule;
+    - per date of service: the `data_versions` and whether any PTP/MUE edition covers it.
+    A RuleSet is immutable and rule triggers are class constants, so the answers never change; rules run
+    in the RuleSet's order exactly as before.
+    """
+
+    __slots__ = ("always", "by_code", "by_modifier", "days", "modifier_gated", "ruleset")
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        always: list[int] = []
+        by_code: dict[str, list[int]] = {}
+        self.modifier_gated: dict[int, frozenset[str]] = {}
+        for index, rule in enumerate(ruleset.rules):
+            modifiers: frozenset[str] = getattr(rule, "modifier_triggers", frozenset())
+            if modifiers:
+                self.modifier_gated[index] = modifiers
+            if rule.triggers:
+                for code in rule.triggers:
+                    by_code.setdefault(code, []).append(index)
+            else:
+                always.append(index)
+        self.always = frozenset(always)
+        self.by_code = {code: frozenset(indexes) for code, indexes in by_code.items()}
+        self.days: dict[date, tuple[dict[str, str], bool]] = {}
+
+    def relevant(self, ctx: ClaimContext) -> list[int]:
+        """Indexes (in RuleSet order) of the rules whose code and modifier triggers the claim meets."""
+        selected = set(self.always)
+        for code in ctx.codes:
+            indexes = self.by_code.get(code)
+            if indexes is not None:
+                selected.update(indexes)
+        if self.modifier_gated:
+            billed = ctx.modifiers
+            for index, modifiers in self.modifier_gated.items():
+                if index in selected and modifiers.isdisjoint(billed):
+                    selected.discard(index)
+        return sorted(selected)
+
+    def day(self, day: date) -> tuple[dict[str, str], bool]:
+        """(data_versions for `day`, whether a PTP or MUE edition covers it), computed once per date."""
+        found = self.days.get(day)
+        if found is None:
+            ruleset = self.ruleset
+            covered = ruleset.ptp.for_date(day) is not None or ruleset.mue.for_date(day) is not None
+            found = (_data_versions_on(ruleset, day), covered)
+            if len(self.days) < 4096:  # dates of service are few; bound the memo all the same
+                self.days[day] = found
+        return found
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(ruleset: RuleSet) -> _Plan:
+    """The RuleSet's plan; keyed by identity (the plan holds the RuleSet, so the id is never reused)."""
+    plan = _PLANS.get(id(ruleset))
+    if plan is None or plan.ruleset is not ruleset:
+        if len(_PLANS) >= 16:  # a process builds one RuleSet, tests a handful: keep the memo small
+            _PLANS.clear()
+        plan = _PLANS[id(ruleset)] = _Plan(ruleset)
+    return plan
+
+
 def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     """Check every line of the claim. Pure: the same claim and ruleset always give the same verdict.
 
     A rule that raises is a bug: `RuleCrashError` carries its code and no partial verdict is returned.
     """
     ctx = ClaimContext(claim, ruleset)
-    data_versions = _data_versions(ctx)
-    gap = _coverage_gap(ctx)
-    if gap is not None:
-        return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
+    plan = _plan(ruleset)
+    dates = ctx.dates
+    versions, _ = plan.day(dates[0])
+    data_versions = dict(versions)
+    if not any(plan.day(day)[1] for day in dates):
+        gap = _coverage_gap(ctx)
+        if gap is not None:
+            return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
     findings: list[Finding] = []
-    codes = ctx.codes
-    for rule in ruleset.rules:
-        if rule.triggers and rule.triggers.isdisjoint(codes):
-            continue
+    rules = ruleset.rules
+    for index in plan.relevant(ctx):
+        rule = rules[index]
         try:
             produced = list(rule.check(ctx))
         except Exception as exc:
@@ -77,13 +150,16 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
 
 def _data_versions(ctx: ClaimContext) -> dict[str, str]:
     """The edition of each table in force on the claim's first date of service."""
-    day = ctx.dates[0]
+    return _data_versions_on(ctx.ruleset, ctx.dates[0])
+
+
+def _data_versions_on(ruleset: RuleSet, day: date) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, versioned in (
-        ("pfs", ctx.ruleset.pfs),
-        ("ptp", ctx.ruleset.ptp),
-        ("mue", ctx.ruleset.mue),
-        ("addon", ctx.ruleset.addons),
+        ("pfs", ruleset.pfs),
+        ("ptp", ruleset.ptp),
+        ("mue", ruleset.mue),
+        ("addon", ruleset.addons),
     ):
         edition = versioned.for_date(day)
         out[name] = edition[0].label if edition else "none"
