@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from schemas.claim import ClaimLine
 
@@ -20,15 +21,14 @@ POSTOP_DAYS = {"010": 10, "090": 90}
 _MEMO_KEY = "_evaluation_em_situations"
 
 
-@dataclass(frozen=True, slots=True)
-class Procedure:
+class Procedure(NamedTuple):
     line: ClaimLine
     global_days: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every E/M line, and frozen dataclasses initialise slowly
 class EmSituation:
-    """One E/M line and the procedures that bear on it."""
+    """One E/M line and the procedures that bear on it (read-only by convention)."""
 
     line: ClaimLine
     minors: tuple[ClaimLine, ...]  # same day, 000/010 global
@@ -73,41 +73,48 @@ def codes(lines: tuple[ClaimLine, ...]) -> str:
     return ", ".join(f"{line.code} (line {line.line_id})" for line in lines)
 
 
-def _global_days(ctx: ClaimContext, line: ClaimLine) -> str | None:
-    fee = ctx.fee(line.code, line.service_date)
-    return fee.global_days if fee is not None else None
-
-
 def em_situations(ctx: ClaimContext) -> list[EmSituation]:
     """Every E/M line (99202-99215) of the claim with its surrounding procedures; computed once per claim."""
     memo: dict[str, object] = ctx.__dict__
     cached = memo.get(_MEMO_KEY)
     if cached is not None:
         return cached  # type: ignore[return-value]  # only this function writes the key
+    ems: list[ClaimLine] = []
     procedures: list[Procedure] = []
     for line in ctx.lines:
         if line.code in EM_CODES:
+            ems.append(line)
             continue
-        days = _global_days(ctx, line)
-        if days is not None:
-            procedures.append(Procedure(line, days))
+        fee = ctx.fee(line.code, line.service_date)
+        if fee is not None:
+            procedures.append(Procedure(line, fee.global_days))
+    if not procedures:
+        alone = [EmSituation(em, (), (), (), (), ()) for em in ems]
+        memo[_MEMO_KEY] = alone
+        return alone
     out: list[EmSituation] = []
-    for line in ctx.lines:
-        if line.code not in EM_CODES:
-            continue
-        day: date = line.service_date
-        minors = tuple(p.line for p in procedures if p.line.service_date == day and p.global_days in ("000", "010"))
-        majors_same = tuple(p.line for p in procedures if p.line.service_date == day and p.global_days == "090")
-        majors_next = tuple(
-            p.line for p in procedures if p.line.service_date == day + _ONE_DAY and p.global_days == "090"
+    for em in ems:
+        day: date = em.service_date
+        minors: list[ClaimLine] = []
+        majors_same: list[ClaimLine] = []
+        majors_next: list[ClaimLine] = []
+        no_global: list[ClaimLine] = []
+        postop: list[Procedure] = []
+        for procedure in procedures:
+            when, days = procedure.line.service_date, procedure.global_days
+            if when == day:
+                if days in ("000", "010"):
+                    minors.append(procedure.line)
+                elif days == "090":
+                    majors_same.append(procedure.line)
+                elif days in ("XXX", "ZZZ"):
+                    no_global.append(procedure.line)
+            elif days == "090" and when == day + _ONE_DAY:
+                majors_next.append(procedure.line)
+            if days in POSTOP_DAYS and when < day <= when + timedelta(days=POSTOP_DAYS[days]):
+                postop.append(procedure)
+        out.append(
+            EmSituation(em, tuple(minors), tuple(majors_same), tuple(majors_next), tuple(no_global), tuple(postop))
         )
-        no_global = tuple(p.line for p in procedures if p.line.service_date == day and p.global_days in ("XXX", "ZZZ"))
-        postop = tuple(
-            p
-            for p in procedures
-            if p.global_days in POSTOP_DAYS
-            and p.line.service_date < day <= p.line.service_date + timedelta(days=POSTOP_DAYS[p.global_days])
-        )
-        out.append(EmSituation(line, minors, majors_same, majors_next, no_global, postop))
     memo[_MEMO_KEY] = out
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.evaluation._surgery import codes, em_situations
@@ -48,7 +49,12 @@ class Modifier57WithoutMajorSurgeryDecision(Rule):
     reference = "MCPM ch. 12 §30.6.6.C (modifier 57), §40.1.C; NCCI Policy Manual ch. III"
     triggers = EM_CODES
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = frozenset({"57"})
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if "57" not in ctx.modifiers:
+            return
         for em in em_situations(ctx):
             line = em.line
             if "57" not in line.modifiers:

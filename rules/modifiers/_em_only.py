@@ -16,6 +16,8 @@ class EmOnlyModifierOnProcedure(Rule):
     """Base of MOD001/MOD002/MOD007 (not registered itself): `modifier` on a CPT procedure code."""
 
     modifier: ClassVar[str] = ""
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = frozenset()
     category = Category.MODIFIER_INVALID
     severity = Severity.ERROR
 
@@ -24,6 +26,8 @@ class EmOnlyModifierOnProcedure(Rule):
         raise NotImplementedError
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if self.modifier not in ctx.modifiers:
+            return
         for line in ctx.lines:
             if self.modifier not in line.modifiers or not is_cpt_procedure(line.code):
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from schemas.claim import ClaimLine, Documentation
 
@@ -50,7 +51,12 @@ class AnatomicModifierContradictingDocumentation(Rule):
     severity = Severity.ERROR
     reference = "HCPCS Level II anatomic modifier descriptors; NCCI Policy Manual ch. I §E (anatomic modifiers)"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = ANATOMIC
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if ANATOMIC.isdisjoint(ctx.modifiers):
+            return
         for line in ctx.lines:
             doc = line.documentation
             if doc is None or not (doc.body_region or doc.laterality) or not ANATOMIC.intersection(line.modifiers):

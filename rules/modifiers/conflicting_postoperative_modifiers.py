@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.model import Category, Finding, Rule, Severity, Stable
@@ -41,7 +42,12 @@ class ConflictingPostoperativeModifiers(Rule):
     severity = Severity.ERROR
     reference = "CPT Appendix A (58, 78, 79); MCPM ch. 12 §40 (global surgery modifiers); MLN ICN 907166"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = POSTOPERATIVE_PROCEDURE
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if len(POSTOPERATIVE_PROCEDURE & ctx.modifiers) < 2:
+            return
         for line in ctx.lines:
             present = [m for m in line.modifiers if m in POSTOPERATIVE_PROCEDURE]
             if len(present) < 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
@@ -44,7 +45,12 @@ class DistinctModifierOnAddonCode(Rule):
     severity = Severity.ERROR
     reference = "AAD 'Modifier madness' (2019, no 59 on add-on codes); NCCI Policy Manual ch. I (add-on codes)"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = DISTINCT_SERVICE
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if DISTINCT_SERVICE.isdisjoint(ctx.modifiers):
+            return
         for line in ctx.lines:
             present = [m for m in line.modifiers if m in DISTINCT_SERVICE]
             if not present or not self._is_addon(ctx, line) or self._edit_with_non_primary(ctx, line):

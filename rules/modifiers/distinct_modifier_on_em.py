@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
@@ -40,7 +41,12 @@ class DistinctModifierOnEm(Rule):
     severity = Severity.ERROR
     reference = "CPT Appendix A (59 not on E/M; use 25); NCCI Policy Manual ch. I §E; CMS article A53399"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = DISTINCT_SERVICE
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if DISTINCT_SERVICE.isdisjoint(ctx.modifiers):
+            return
         for line in ctx.lines:
             if not is_em_like(line.code):
                 continue

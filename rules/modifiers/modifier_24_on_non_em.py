@@ -38,6 +38,7 @@ class Modifier24OnNonEm(EmOnlyModifierOnProcedure):
 
     name = "Modifier 24 on a procedure code"
     modifier = "24"
+    modifier_triggers = frozenset({"24"})
     reference = "MCPM ch. 12 §30.6.6.A (24 on E/M services), §40 (58/78/79); CPT Appendix A"
 
     def advice(self, ctx: ClaimContext, line: ClaimLine) -> str:

@@ -37,6 +37,7 @@ class Modifier25OnNonEm(EmOnlyModifierOnProcedure):
 
     name = "Modifier 25 on a procedure code"
     modifier = "25"
+    modifier_triggers = frozenset({"25"})
     reference = "MCPM ch. 12 §30.6.6.B (25 on E/M services only); CPT Appendix A (modifier 25)"
 
     def advice(self, ctx: ClaimContext, line: ClaimLine) -> str:

@@ -35,6 +35,7 @@ class Modifier57OnNonEm(EmOnlyModifierOnProcedure):
 
     name = "Modifier 57 on a procedure code"
     modifier = "57"
+    modifier_triggers = frozenset({"57"})
     reference = "MCPM ch. 12 §30.6.6.C (57 on the decision-for-surgery E/M); CPT Appendix A (modifier 57)"
 
     def advice(self, ctx: ClaimContext, line: ClaimLine) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
@@ -49,9 +50,12 @@ class Modifier59WhereXModifierApplies(Rule):
     severity = Severity.INFO
     reference = "CMS CR 8863 / Transmittal 1422 (X{EPSU} preferred); CMS article A53399; CPT Appendix A (59)"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = frozenset({"59"})
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         profile = ctx.profile
-        if not profile.accepts_x_modifiers or profile.distinct_modifier not in X_MODIFIERS:
+        if "59" not in ctx.modifiers or not profile.accepts_x_modifiers or profile.distinct_modifier not in X_MODIFIERS:
             return
         for line in ctx.lines:
             if "59" not in line.modifiers or X_MODIFIERS.intersection(line.modifiers) or is_em_like(line.code):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
@@ -39,7 +40,12 @@ class Modifier59WithXModifier(Rule):
     severity = Severity.ERROR
     reference = "CMS Transmittal 1422 / CR 8863 (X{EPSU} not with 59); CMS article A53399 (modifier 59)"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = frozenset({"59"})
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if "59" not in ctx.modifiers or X_MODIFIERS.isdisjoint(ctx.modifiers):
+            return
         accepts_x = ctx.profile.accepts_x_modifiers
         for line in ctx.lines:
             xs = [m for m in line.modifiers if m in X_MODIFIERS]

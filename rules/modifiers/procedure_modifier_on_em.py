@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
@@ -42,7 +43,12 @@ class ProcedureModifierOnEm(Rule):
     severity = Severity.ERROR
     reference = "CPT Appendix A (58, 76, 77, 78, 79 on procedures; 24 on E/M); MCPM ch. 12 §30.6.6.A, §40"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = PROCEDURE_ONLY
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if PROCEDURE_ONLY.isdisjoint(ctx.modifiers):
+            return
         for line in ctx.lines:
             if not is_em_like(line.code):
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
@@ -40,8 +41,11 @@ class XModifierForPayerWithoutXModifiers(Rule):
     severity = Severity.ERROR
     reference = "Payer modifier policy (payer profile); CMS CR 8863 (X{EPSU}); CPT Appendix A (modifier 59)"
 
+    # The engine skips the rule on a claim billing none of these (performance; the check tests it again).
+    modifier_triggers: ClassVar[frozenset[str]] = X_MODIFIERS
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        if ctx.profile.accepts_x_modifiers:
+        if ctx.profile.accepts_x_modifiers or X_MODIFIERS.isdisjoint(ctx.modifiers):
             return
         for line in ctx.lines:
             xs = [m for m in line.modifiers if m in X_MODIFIERS]
