@@ -27,19 +27,24 @@ def any_contradicted(ctx: ClaimContext, lines: list[ClaimLine]) -> bool:
 def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
     """Lesions treated in the session, from the chart.
 
-    The count documented on the first line of the family (primary or stand-alone code) is the session's
-    total; when only add-on lines carry counts, they count the lesions beyond the first.
+    contract.md defines `lesion_count` as the lesions treated on *that line*, so when add-on lines carry
+    counts the session total is the sum over the family's lines (17000 with 1 + 17003 with 7 = 8 AKs; a
+    head line without a count stands for its one lesion). When only the first line of the family carries a
+    count, charts put the session total there (17000 documented with 8 lesions = 8 AKs).
     """
     table = ctx.ruleset.families
-    heads = [line for line in lines if (e := table.get(line.code)) is not None and not e.is_addon]
-    for line in heads:
-        count = ctx.doc(line).lesion_count
-        if count is not None:
-            return count
-    addon_counts = [c for line in lines if (c := ctx.doc(line).lesion_count) is not None]
-    if addon_counts and heads:
-        return 1 + sum(addon_counts)
-    return None
+    heads: list[ClaimLine] = []
+    addons: list[ClaimLine] = []
+    for line in lines:
+        entry = table.get(line.code)
+        if entry is not None:
+            (addons if entry.is_addon else heads).append(line)
+    addon_counts = [c for line in addons if (c := ctx.doc(line).lesion_count) is not None]
+    head_counts = [c for line in heads if (c := ctx.doc(line).lesion_count) is not None]
+    if not addon_counts:
+        return head_counts[0] if head_counts else None
+    undocumented_heads = sum(1 for line in heads if ctx.doc(line).lesion_count is None)
+    return sum(addon_counts) + sum(head_counts) + undocumented_heads
 
 
 def units_of(lines: list[ClaimLine], code: str) -> int:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+
+from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
 from rules.destruction._common import SKIN_TAGS, by_role, session_count
@@ -48,7 +51,8 @@ class SkinTagUnitsDifferFromCount(Rule):
         for day, lines in family_lines(ctx, SKIN_TAGS):
             roles = by_role(ctx, lines)
             if not roles["primary"]:
-                continue  # +11201 alone: the add-on-code rules' job
+                yield from self._addon_alone(ctx, day, roles["addon"], session_count(ctx, lines))
+                continue
             head = roles["primary"][0]
             count = session_count(ctx, lines)
             if head.units != 1 and not mue_flags(ctx, head.code, head.units, day):
@@ -91,4 +95,50 @@ class SkinTagUnitsDifferFromCount(Rule):
                 revenue_impact=impact,
                 category=Category.REVENUE_OPPORTUNITY if want > billed else None,
                 severity=Severity.WARNING if want > billed else None,
+            )
+
+    def _addon_alone(
+        self, ctx: ClaimContext, day: date, addons: list[ClaimLine], count: int | None
+    ) -> Iterator[Finding]:
+        """+11201 billed without 11200: with a documented count, the first 15 tags are 11200 (CPT descriptor).
+
+        Without a count the add-on-code rule (AOC001) reports it; nothing is guessed here.
+        """
+        table = ctx.ruleset.families
+        if not addons or count is None:
+            return
+        first_addon = addons[0]
+        primary = next((e.code for e in table.in_family(SKIN_TAGS) if e.role == "primary"), None)
+        addon = table.addon_of(primary) if primary else None
+        if primary is None or addon is None:
+            return
+        want = table.addon_units(addon, count)
+        billed = [(line.code, line.units) for line in addons]
+        impact = delta(ctx, day, billed, [(primary, 1)] + ([(addon.code, want)] if want else []))
+        extra = f" and add {addon.code} x{want}" if want else ""
+        yield self.finding(
+            [line.line_id for line in addons],
+            f"{first_addon.code} on line {first_addon.line_id} is billed without {primary}, but the chart documents "
+            f"{count} tag(s): the first 15 tags are {primary}, each further 10 or part thereof {addon.code}. "
+            f"Recode line {first_addon.line_id} to {primary} x1{extra} ({money(impact)}).",
+            fix=Fix(
+                FixAction.REPLACE_CODE,
+                Applicability.SAFE,
+                (first_addon.line_id,),
+                f"{primary} x1",
+                code=primary,
+                units=1,
+            ),
+            revenue_impact=impact,
+        )
+        if want:
+            yield self.finding(
+                [first_addon.line_id],
+                f"{count} tags documented: after {primary} x1, bill {addon.code} x{want} (each additional 10 tags or "
+                "part thereof beyond 15).",
+                fix=Fix(
+                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
+                ),
+                category=Category.REVENUE_OPPORTUNITY,
+                severity=Severity.WARNING,
             )
