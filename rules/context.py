@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from schemas.claim import Claim, ClaimLine, Documentation
 
@@ -16,6 +16,33 @@ from rules.ruleset import PayerProfile, RuleSet
 
 _EMPTY_DOC = Documentation()
 _CENT = Decimal("0.01")
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # a drop-in for functools.cached_property
+    """`functools.cached_property` without the lock Python 3.11 takes on every first access.
+
+    A ClaimContext lives inside one `evaluate` call on one thread, so the lock buys nothing and costs
+    about a microsecond per property per claim. Same semantics: computed once, stored in `__dict__`.
+    """
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.attrname = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attrname = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached_property[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | cached_property[T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.attrname] = self.func(instance)
+        return value
 
 
 class ClaimContext:
