@@ -198,6 +198,17 @@ class Column2BilledWithColumn1(Rule):
                     title,
                 ),
             )
+        column1_family = ctx.ruleset.families.get(pair.column1.code)
+        if is_biopsy and column1_family is not None and column1_family.family == "mohs":
+            # CPT/LCD A56836: a same-day biopsy of the Mohs lesion is billable (with 59/XS on the biopsy) when
+            # no pathology confirmed the lesion beforehand; the claim cannot tell, so the chart decides.
+            return self.finding(
+                ids,
+                f"{self._pair(column2, pair)} on the same lesion ({lesion}). A same-day biopsy of the Mohs lesion is "
+                f"billable only when no prior pathology confirmed it (then with {ctx.profile.distinct_modifier} or "
+                f"59 on the biopsy); if a prior biopsy diagnosed it, remove line {column2.line_id}.",
+                fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
+            )
         return self.finding(
             ids,
             f"{self._pair(column2, pair)} ({pair.edit.rationale}) and the chart documents the same lesion "
