@@ -17,7 +17,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   touch "$stamp"
 fi
 
-if ! command -v promtool >/dev/null 2>&1; then
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "setup: installing Prometheus and promtool (Debian package prometheus)"
     apt-get update -qq >/dev/null
@@ -25,7 +25,7 @@ if ! command -v promtool >/dev/null 2>&1; then
     # the package starts a system Prometheus on :9090; the tests start their own on a free port
     (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || true) >/dev/null 2>&1
   else
-    echo "setup: promtool not found and cannot apt-get install prometheus (need root + apt); install it to run the Prometheus tests" >&2
+    echo "setup: prometheus/promtool not found and cannot apt-get install prometheus (need root + apt); install it to run the Prometheus tests" >&2
   fi
 fi
 
