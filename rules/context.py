@@ -48,7 +48,19 @@ class cached_property(Generic[T]):  # a drop-in for functools.cached_property
 class ClaimContext:
     """Read-only helpers over one claim. Built once per `evaluate`, shared by every rule."""
 
-    __slots__ = ("__dict__", "_addons", "_fees", "_mue", "_ptp", "claim", "codes", "lines", "profile", "ruleset")
+    __slots__ = (
+        "__dict__",
+        "_addons",
+        "_fees",
+        "_labels",
+        "_mue",
+        "_ptp",
+        "claim",
+        "codes",
+        "lines",
+        "profile",
+        "ruleset",
+    )
 
     def __init__(self, claim: Claim, ruleset: RuleSet) -> None:
         self.claim = claim
@@ -62,6 +74,7 @@ class ClaimContext:
         self._ptp: dict[date, PtpTable | None] = {}
         self._mue: dict[date, MueTable | None] = {}
         self._addons: dict[date, AddonTable | None] = {}
+        self._labels: dict[tuple[str, date], str | None] = {}
 
     @cached_property
     def modifiers(self) -> frozenset[str]:
@@ -136,13 +149,17 @@ class ClaimContext:
 
     def edition_label(self, table: str, day: date) -> str | None:
         """The label of the `ptp`, `mue` or `addon` edition in force on `day` (None when none is loaded)."""
+        key = (table, day)
+        if key in self._labels:
+            return self._labels[key]
         tables: dict[str, Versioned[Any]] = {
             "ptp": self.ruleset.ptp,
             "mue": self.ruleset.mue,
             "addon": self.ruleset.addons,
         }
         edition = tables[table].for_date(day)
-        return edition[0].label if edition else None
+        label = self._labels[key] = edition[0].label if edition else None
+        return label
 
     def revenue(self, code: str, units: int = 1, day: date | None = None) -> Decimal | None:
         """National Medicare amount: total RVU (facility or not, by place of service) x CF x units."""

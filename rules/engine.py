@@ -58,7 +58,7 @@ class _Plan:
     in the RuleSet's order exactly as before.
     """
 
-    __slots__ = ("always", "by_code", "by_modifier", "days", "modifier_gated", "ruleset")
+    __slots__ = ("always", "by_code", "days", "modifier_gated", "ruleset", "selections")
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
@@ -77,9 +77,23 @@ class _Plan:
         self.always = frozenset(always)
         self.by_code = {code: frozenset(indexes) for code, indexes in by_code.items()}
         self.days: dict[date, tuple[dict[str, str], bool]] = {}
+        self.selections: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = {}
 
-    def relevant(self, ctx: ClaimContext) -> list[int]:
-        """Indexes (in RuleSet order) of the rules whose code and modifier triggers the claim meets."""
+    def relevant(self, ctx: ClaimContext) -> tuple[int, ...]:
+        """Indexes (in RuleSet order) of the rules whose code and modifier triggers the claim meets.
+
+        Claims repeat a small number of code/modifier combinations, so the answer is memoised by them.
+        """
+        key = (ctx.codes, ctx.modifiers) if self.modifier_gated else (ctx.codes, frozenset())
+        found = self.selections.get(key)
+        if found is None:
+            found = self._select(ctx)
+            if len(self.selections) >= 8192:
+                self.selections.clear()
+            self.selections[key] = found
+        return found
+
+    def _select(self, ctx: ClaimContext) -> tuple[int, ...]:
         selected = set(self.always)
         for code in ctx.codes:
             indexes = self.by_code.get(code)
@@ -90,7 +104,7 @@ class _Plan:
             for index, modifiers in self.modifier_gated.items():
                 if index in selected and modifiers.isdisjoint(billed):
                     selected.discard(index)
-        return sorted(selected)
+        return tuple(sorted(selected))
 
     def day(self, day: date) -> tuple[dict[str, str], bool]:
         """(data_versions for `day`, whether a PTP or MUE edition covers it), computed once per date."""
