@@ -1,0 +1,1 @@
+"""Benchmarks: deterministic claim generation and engine throughput (see benchmarks/README.md)."""
