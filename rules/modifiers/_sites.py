@@ -23,7 +23,9 @@ def different_site(ctx: ClaimContext, a: ClaimLine, b: ClaimLine) -> bool | None
 def counterparts(ctx: ClaimContext, line: ClaimLine) -> list[ClaimLine]:
     """The same-day procedure lines a distinct-service modifier on `line` sets it apart from.
 
-    Lines forming an NCCI PTP edit with it when the table in force has one, else every same-day procedure.
+    Lines forming an NCCI PTP edit with it when the table in force has one; else every same-day procedure
+    on another lesion (a line charted on the same lesion, e.g. its own repair, is part of the same
+    treatment, not what the modifier sets it apart from).
     """
     others = [o for o in ctx.same_day(line) if not is_em_like(o.code)]
     table = ctx.ptp(line.service_date)
@@ -31,4 +33,7 @@ def counterparts(ctx: ClaimContext, line: ClaimLine) -> list[ClaimLine]:
         paired = [o for o in others if table.between(line.code, o.code, line.service_date) is not None]
         if paired:
             return paired
+    lesion = ctx.doc(line).lesion_id
+    if lesion:
+        others = [o for o in others if ctx.doc(o).lesion_id != lesion]
     return others

@@ -22,7 +22,7 @@ class Modifier59WhereXModifierApplies(Rule):
     For a payer whose profile accepts the X{EPSU} modifiers and prefers one of them (Medicare: XS), looks at
     each line with 59 (59 with an X modifier is MOD003's, on an add-on MOD005's, on an E/M MOD011's). When
     the chart shows the line treats a different lesion or site than every same-day procedure it is distinct
-    from (its NCCI PTP partners, or all same-day procedures), it proposes XS in place of 59 (a warning).
+    from (its NCCI PTP partners, else the same-day procedures on other lesions), it proposes XS for 59.
     Otherwise it is advice (info): say which X modifier the chart supports.
 
     ## Why is this bad?
