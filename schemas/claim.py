@@ -55,7 +55,7 @@ class WireModel(BaseModel):
 class Documentation(WireModel):
     """What the chart says about one line; every field optional."""
 
-    lesion_id: str | None = None
+    lesion_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     body_region: BodyRegion | None = None
     laterality: Literal["left", "right", "midline"] | None = None
     technique: Technique | None = None

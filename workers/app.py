@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import ssl
 import time
 from collections.abc import AsyncIterator
@@ -106,8 +107,30 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         stored = claims_table.get(claim_id.encode())
         return Claim.model_validate_json(stored) if stored else None
 
-    async def emit(outcome: Outcome, source: Source) -> None:
-        await sink.send(outcome.records)
+    async def deliver(outcome: Outcome, source: Source, raw: bytes | None) -> Outcome:
+        """Send the outputs; an output Kafka refuses (e.g. too large) dead-letters the input instead.
+
+        If even the dead letter cannot be produced, the process exits without committing, like kill -9:
+        the input is redelivered after the restart (at-least-once), never acked and lost (faust #416/#586).
+        """
+        try:
+            await sink.send(outcome.records)
+            return outcome
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("could not produce the outputs of %s[%s]@%s", source.topic, source.partition, source.offset)
+            error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, f"output not produced: {exc}")
+            fallback = Outcome([dead_letter(source, raw, error, version)], failed=error.reason)
+            try:
+                await sink.send(fallback.records)
+            except Exception:
+                log.critical("the dead-letter topic refuses writes too; exiting so the input is redelivered")
+                os._exit(70)  # EX_SOFTWARE: no commit happens, the supervisor restarts the worker
+            return fallback
+
+    async def emit(outcome: Outcome, source: Source, raw: bytes | None = None) -> None:
+        outcome = await deliver(outcome, source, raw)
         for record in outcome.records:
             metrics.events_produced.labels(topic=record.topic).inc()
         if outcome.failed is not None:
@@ -131,7 +154,7 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
                 log.exception("processing failed at %s[%s]@%s", source.topic, source.partition, source.offset)
                 error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, str(exc))
                 outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
-            await emit(outcome, source)
+            await emit(outcome, source, event.value)
 
     def handle_claim(source: Source, value: bytes | None) -> Outcome:
         started = time.perf_counter()

@@ -78,8 +78,6 @@ class AddonBilledWithoutPrimary(Rule):
                 primaries = edit.primaries if edit is not None else frozenset()
                 if primaries & billed:
                     continue
-                if _family_primary_billed(ctx, line.code, billed):
-                    continue  # e.g. +17312 with 17313: the family rule recodes the add-on to its right primary
                 if not primaries and others:
                     continue  # no listed primaries: another service that day may be the primary
                 yield from self._report(ctx, line, edit, primaries, others)
@@ -137,15 +135,3 @@ class AddonBilledWithoutPrimary(Rule):
             fix=fix,
             severity=severity,
         )
-
-
-def _family_primary_billed(ctx: ClaimContext, code: str, billed: set[str]) -> bool:
-    """True when a primary of the add-on's own code family (biopsy, Mohs, ...) is billed that day."""
-    families = ctx.ruleset.families
-    entry = families.get(code)
-    if entry is None:
-        return False
-    return any(
-        (other := families.get(billed_code)) is not None and other.family == entry.family and not other.is_addon
-        for billed_code in billed
-    )

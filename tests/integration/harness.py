@@ -105,8 +105,12 @@ class Deployment:
         producer.close()
         return count
 
-    def consume(self, logical: str, expected: int, timeout: float = 90.0) -> list[Any]:
-        """Read the whole topic from the beginning until `expected` messages (or the timeout)."""
+    def consume(self, logical: str, expected: int, timeout: float = 90.0, distinct: str | None = None) -> list[Any]:
+        """Read the whole topic from the beginning until `expected` messages (or the timeout).
+
+        With `distinct` (a JSON field such as "source_event_id"), wait for `expected` distinct values of that
+        field instead: redelivered duplicates do not count towards the goal.
+        """
         consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, consumer_timeout_ms=1000)
         name = self.topic(logical)
         partitions = [TopicPartition(name, p) for p in range(self.partitions)]
@@ -114,9 +118,12 @@ class Deployment:
         consumer.seek_to_beginning(*partitions)
         records: list[Any] = []
         deadline = time.monotonic() + timeout
-        while len(records) < expected and time.monotonic() < deadline:
+        seen: set[Any] = set()
+        while (len(seen) if distinct else len(records)) < expected and time.monotonic() < deadline:
             for batch in consumer.poll(timeout_ms=500).values():
                 records.extend(batch)
+                if distinct:
+                    seen.update(orjson.loads(record.value).get(distinct) for record in batch)
         consumer.close()
         return records
 

@@ -188,7 +188,7 @@ class TestCrashRecovery:
         first.wait()
         killed_at = seen
         deployment.start_worker()
-        outputs = values(deployment.consume("claims_validated", total, timeout=900))
+        outputs = values(deployment.consume("claims_validated", total, timeout=900, distinct="source_event_id"))
         distinct = {o["source_event_id"] for o in outputs}
         assert {f"evt-{n}" for n in range(total)} == distinct, deployment.logs()
         redelivered = len(outputs) - len(distinct)
@@ -276,5 +276,5 @@ class TestRebalance:
                 for n in range(total // 2, total)
             ),
         )
-        outputs = values(deployment.consume("claims_validated", total, timeout=240))
+        outputs = values(deployment.consume("claims_validated", total, timeout=240, distinct="source_event_id"))
         assert {f"evt-{n}" for n in range(total)} == {o["source_event_id"] for o in outputs}, deployment.logs()
