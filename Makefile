@@ -15,7 +15,7 @@ setup: ## Create .venv, install pinned dependencies, Kafka jars (Maven) and Prom
 demo: setup ## Run the whole job on the local Kafka: sample claims and remits in, findings and rework queue out
 	@$(VENV)/dermclaims demo
 
-test: setup ## Run the whole test suite (unit, rules, real Kafka and Prometheus integration)
+test: setup lint typecheck ## Lint, type-check, then the whole test suite (unit, rules, real Kafka and Prometheus)
 	$(VENV)/pytest $(PYTEST_OPTS)
 
 test-unit: setup ## Run only the tests that need no broker
@@ -32,8 +32,8 @@ fmt: ## Format and autofix with ruff
 	$(VENV)/ruff format .
 	$(VENV)/ruff check --fix .
 
-typecheck: ## mypy --strict
-	$(VENV)/mypy rules schemas workers
+typecheck: ## mypy --strict (tests, scripts and benchmarks with relaxed annotations)
+	$(VENV)/mypy rules schemas workers tests scripts benchmarks
 
 up: setup ## Start the project's local Apache Kafka (KRaft, 127.0.0.1:9092)
 	$(VENV)/dermclaims kafka up
@@ -45,7 +45,7 @@ run: up ## Create topics and run the worker in the foreground
 	$(VENV)/dermclaims worker
 
 bench: setup ## Rule-engine benchmark (100,000 claims)
-	$(VENV)/python benchmarks/bench_engine.py
+	$(VENV)/python -m benchmarks.bench_engine
 
 schemas: ## Re-export schemas/json from the pydantic models
 	$(VENV)/python scripts/export_schemas.py

@@ -346,7 +346,7 @@ def positive(result: dict[tuple[str, ...], float]) -> dict[tuple[str, ...], floa
     return {labels: value for labels, value in result.items() if value > 0}
 
 
-def money(values: dict[str, Decimal]) -> dict[tuple[str, ...], float]:
+def money(values: dict[str, Decimal]) -> dict[tuple[str, ...], Any]:
     return {(kind,): pytest.approx(float(amount)) for kind, amount in values.items() if amount}
 
 

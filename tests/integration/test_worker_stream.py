@@ -29,7 +29,7 @@ def claim_event(claim_id: str, event_id: str, lines: list[dict[str, Any]], **cla
     )
 
 
-BIOPSY_AND_EXCISION = [
+BIOPSY_AND_EXCISION: list[dict[str, Any]] = [
     {
         "code": "11601",
         "documentation": {

@@ -35,6 +35,7 @@ class TestCompose:
             assert path[0] in fields, f"{name}: no setting {path[0]}"
             if len(path) == 2:
                 nested = fields[path[0]].annotation
+                assert nested is not None
                 assert path[1] in nested.model_fields, f"{name}: no setting {path[0]}.{path[1]}"
 
     def test_ports_and_bootstrap_agree(self, monkeypatch) -> None:
@@ -52,9 +53,14 @@ class TestCompose:
         """The compose deployment uses the contract's topic names (empty prefix) and co-partitioned topics."""
         settings = settings_from(compose()["services"]["worker"]["environment"], monkeypatch)
         names = settings.topics.all_names()
-        contract = (ROOT.parent / "shared" / "contract.md")
-        expected = {"claims.submitted.v1", "remits.received.v1", "claims.validated.v1", "denials.rework.v1",
-                    "deadletter.v1"}
+        contract = ROOT.parent / "shared" / "contract.md"
+        expected = {
+            "claims.submitted.v1",
+            "remits.received.v1",
+            "claims.validated.v1",
+            "denials.rework.v1",
+            "deadletter.v1",
+        }
         assert expected <= set(names.values())
         if contract.exists():
             for topic in expected:
@@ -63,8 +69,11 @@ class TestCompose:
     def test_single_node_kraft_settings_match_the_local_launcher(self) -> None:
         """The compose broker uses the same single-node KRaft settings as ops/kafka's launcher."""
         env = compose()["services"]["kafka"]["environment"]
-        for key in ("OFFSETS_TOPIC_REPLICATION_FACTOR", "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-                    "TRANSACTION_STATE_LOG_MIN_ISR"):
+        for key in (
+            "OFFSETS_TOPIC_REPLICATION_FACTOR",
+            "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            "TRANSACTION_STATE_LOG_MIN_ISR",
+        ):
             assert env[f"KAFKA_{key}"] == "1"
         assert env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] == "0"
         launcher = (ROOT / "workers" / "localkafka.py").read_text()

@@ -11,17 +11,37 @@ from pydantic import ValidationError
 from schemas import ClaimSubmitted, RemitReceived
 
 GOOD: dict[str, Any] = {
-    "schema": "claim.submitted.v1", "event_id": "e1", "occurred_at": "2026-03-03T10:00:00Z",
+    "schema": "claim.submitted.v1",
+    "event_id": "e1",
+    "occurred_at": "2026-03-03T10:00:00Z",
     "claim": {
-        "claim_id": "PCN-1001", "frequency_code": "1", "payer": {"payer_id": "MCR-J15", "kind": "medicare"},
+        "claim_id": "PCN-1001",
+        "frequency_code": "1",
+        "payer": {"payer_id": "MCR-J15", "kind": "medicare"},
         "provider": {"billing_npi": "1234567893", "rendering_npi": "1234567893"},
         "patient": {"member_id": "M00001", "birth_date": "1950-06-01", "sex": "F"},
-        "place_of_service": "11", "diagnoses": ["L30.9", "D48.5"],
+        "place_of_service": "11",
+        "diagnoses": ["L30.9", "D48.5"],
         "lines": [
-            {"line_id": "1", "service_date": "2026-03-02", "code": "99213", "modifiers": ["25"], "units": 1,
-             "charge": "95.19", "dx_pointers": [1]},
-            {"line_id": "2", "service_date": "2026-03-02", "code": "11102", "modifiers": [], "units": 1,
-             "charge": "95.53", "dx_pointers": [2], "documentation": {"lesion_id": "A", "technique": "tangential"}},
+            {
+                "line_id": "1",
+                "service_date": "2026-03-02",
+                "code": "99213",
+                "modifiers": ["25"],
+                "units": 1,
+                "charge": "95.19",
+                "dx_pointers": [1],
+            },
+            {
+                "line_id": "2",
+                "service_date": "2026-03-02",
+                "code": "11102",
+                "modifiers": [],
+                "units": 1,
+                "charge": "95.53",
+                "dx_pointers": [2],
+                "documentation": {"lesion_id": "A", "technique": "tangential"},
+            },
         ],
     },
 }
@@ -42,7 +62,9 @@ class TestClaimSubmitted:
         """The contract's own example validates, and unknown extra fields are ignored."""
         event = copy.deepcopy(GOOD)
         event["claim"]["new_field_from_a_newer_producer"] = 1
-        assert ClaimSubmitted.model_validate(event).claim.lines[1].documentation.technique == "tangential"
+        documentation = ClaimSubmitted.model_validate(event).claim.lines[1].documentation
+        assert documentation is not None
+        assert documentation.technique == "tangential"
 
     @pytest.mark.parametrize(
         ("path", "value", "field"),
@@ -81,20 +103,48 @@ class TestClaimSubmitted:
 class TestRemitReceived:
     def test_negative_amounts_and_cr_group_are_accepted(self) -> None:
         """Reversals carry negative amounts and 4010-era CR group codes; both are valid input."""
-        remit = RemitReceived.model_validate({
-            "event_id": "r", "occurred_at": "2026-04-01T00:00:00Z",
-            "remit": {"claim_id": "PCN-1", "status_code": "22", "charge": "-95.53", "paid": "-76.42",
-                      "lines": [{"code": "11102", "charge": "-95.53", "paid": "-76.42",
-                                 "adjustments": [{"group": "CR", "reason": "18", "amount": "-19.11"}]}]},
-        })
+        remit = RemitReceived.model_validate(
+            {
+                "event_id": "r",
+                "occurred_at": "2026-04-01T00:00:00Z",
+                "remit": {
+                    "claim_id": "PCN-1",
+                    "status_code": "22",
+                    "charge": "-95.53",
+                    "paid": "-76.42",
+                    "lines": [
+                        {
+                            "code": "11102",
+                            "charge": "-95.53",
+                            "paid": "-76.42",
+                            "adjustments": [{"group": "CR", "reason": "18", "amount": "-19.11"}],
+                        }
+                    ],
+                },
+            }
+        )
         assert str(remit.remit.lines[0].adjustments[0].amount) == "-19.11"
 
     def test_unknown_group_code_is_rejected(self) -> None:
         """A CAS group outside CO/PR/OA/PI/CR is refused, naming the field."""
         with pytest.raises(ValidationError, match=r"remit\.lines\.0\.adjustments\.0\.group"):
-            RemitReceived.model_validate({
-                "event_id": "r", "occurred_at": "2026-04-01T00:00:00Z",
-                "remit": {"claim_id": "PCN-1", "status_code": "1", "charge": "1.00", "paid": "0.00",
-                          "lines": [{"code": "11102", "charge": "1.00", "paid": "0.00",
-                                     "adjustments": [{"group": "XX", "reason": "97", "amount": "1.00"}]}]},
-            })
+            RemitReceived.model_validate(
+                {
+                    "event_id": "r",
+                    "occurred_at": "2026-04-01T00:00:00Z",
+                    "remit": {
+                        "claim_id": "PCN-1",
+                        "status_code": "1",
+                        "charge": "1.00",
+                        "paid": "0.00",
+                        "lines": [
+                            {
+                                "code": "11102",
+                                "charge": "1.00",
+                                "paid": "0.00",
+                                "adjustments": [{"group": "XX", "reason": "97", "amount": "1.00"}],
+                            }
+                        ],
+                    },
+                }
+            )

@@ -17,8 +17,14 @@ SOURCE = Source("claims.submitted.v1", 2, 41, b"PCN-1")
 
 def event(claim_id: str = "PCN-1", frequency: str = "1", event_id: str = "evt-1") -> bytes:
     claim = make_claim([{"code": "11102"}], claim_id=claim_id, frequency_code=frequency)
-    return orjson.dumps({"schema": "claim.submitted.v1", "event_id": event_id, "occurred_at": "2026-03-03T10:00:00Z",
-                         "claim": claim.model_dump(mode="json")})
+    return orjson.dumps(
+        {
+            "schema": "claim.submitted.v1",
+            "event_id": event_id,
+            "occurred_at": "2026-03-03T10:00:00Z",
+            "claim": claim.model_dump(mode="json"),
+        }
+    )
 
 
 def body(outcome: Any) -> dict[str, Any]:
@@ -42,9 +48,10 @@ class TestRouteClaim:
         first = body(route_claim(SOURCE, event(), default_ruleset(), "1.0"))
         again = body(route_claim(dataclasses.replace(SOURCE, offset=99), event(), default_ruleset(), "1.0"))
         assert first["event_id"] == again["event_id"]
-        assert first["event_id"] != body(route_claim(SOURCE, event(event_id="evt-2"), default_ruleset(), "1.0"))[
-            "event_id"
-        ]
+        assert (
+            first["event_id"]
+            != body(route_claim(SOURCE, event(event_id="evt-2"), default_ruleset(), "1.0"))["event_id"]
+        )
 
     def test_a_crashing_rule_dead_letters_the_claim_with_its_code(self) -> None:
         """A rule that raises never yields a partial verdict: the claim is dead-lettered naming the rule."""
@@ -53,11 +60,15 @@ class TestRouteClaim:
         letter = body(outcome)
         assert outcome.records[0].topic == "deadletter"
         assert (letter["reason"], letter["rule_code"], letter["error_type"]) == (
-            "processing_error", "TST999", "RuleCrashError"
+            "processing_error",
+            "TST999",
+            "RuleCrashError",
         )
         assert base64.b64decode(letter["payload"]) == event()
         assert (letter["source_topic"], letter["source_partition"], letter["source_offset"]) == (
-            "claims.submitted.v1", 2, 41
+            "claims.submitted.v1",
+            2,
+            41,
         )
 
     def test_kafka_inputs_must_be_keyed_by_claim_id(self) -> None:
