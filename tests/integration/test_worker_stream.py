@@ -130,6 +130,9 @@ class TestEndToEnd:
         assert (xs["action"], xs["modifier"]) == ("resubmit_with_modifier", "XS")
         assert items[("PCN-1009", "2")]["action"] == "write_off"  # biopsy of the lesion then excised: correct denial
         assert not [r for r in rework if r["claim_id"] == "PCN-1003"]  # CO-45 and PR-2 are not denials
+        full_logs = "".join(p.read_text(errors="replace") for p in deployment.data_dir.glob("*.log"))
+        for phi in ("PCN-10", "MBR0", "1948-05-17", "1234567893"):  # claim ids, member ids, birth dates, NPIs
+            assert phi not in full_logs, f"{phi} appears in the worker's INFO log"
 
 
 @pytest.mark.integration
