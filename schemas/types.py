@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import (
@@ -34,8 +35,9 @@ Icd10Code = Annotated[
 ]
 
 
-def _luhn_npi(value: str) -> str:
-    """Check an NPI's Luhn digit with the 80840 prefix (CMS NPI check-digit standard)."""
+@lru_cache(maxsize=4096)
+def _luhn_valid(value: str) -> bool:
+    """Whether a 10-digit NPI's Luhn digit is right, with the 80840 prefix (cached: a practice has few NPIs)."""
     total = 24  # the constant contribution of the '80840' prefix
     for index, char in enumerate(reversed(value[:-1])):
         digit = int(char)
@@ -43,7 +45,12 @@ def _luhn_npi(value: str) -> str:
             digit *= 2
             digit = digit - 9 if digit > 9 else digit
         total += digit
-    if (10 - total % 10) % 10 != int(value[-1]):
+    return (10 - total % 10) % 10 == int(value[-1])
+
+
+def _luhn_npi(value: str) -> str:
+    """Check an NPI's Luhn digit with the 80840 prefix (CMS NPI check-digit standard)."""
+    if not _luhn_valid(value):
         raise ValueError(f"NPI {value} fails the Luhn check digit (CMS NPI standard); check for a typo")
     return value
 
@@ -59,12 +66,20 @@ _MONEY_PATTERN = r"^-?[0-9]{1,9}(\.[0-9]{1,2})?$"
 _MONEY_RE = re.compile(_MONEY_PATTERN)
 
 
+@lru_cache(maxsize=4096)
+def _money_from_text(text: str) -> Decimal | None:
+    """The amount a money string spells, or None when it is not one (cached: charges repeat; Decimal is immutable)."""
+    return Decimal(text) if _MONEY_RE.match(text) else None
+
+
 def _money_input(value: object) -> object:
     """Money travels as a decimal string (contract.md); floats would lose cents, so they are refused."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, str) and _MONEY_RE.match(value):
-        return Decimal(value)
+    if isinstance(value, str):
+        amount = _money_from_text(value)
+        if amount is not None:
+            return amount
     raise ValueError(f'money must be a decimal string such as "95.53", got {value!r}')
 
 
@@ -80,10 +95,11 @@ Money = Annotated[
 ]
 """Any money amount (may be negative in remittances)."""
 
-NonNegativeMoney = Annotated[Money, AfterValidator(lambda v: _non_negative(v))]
-
 
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError(f"amount must not be negative, got {value}")
     return value
+
+
+NonNegativeMoney = Annotated[Money, AfterValidator(_non_negative)]
