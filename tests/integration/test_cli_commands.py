@@ -61,3 +61,57 @@ class TestProduce:
         assert f"produced 4 message(s) to {deployment.topic('claims_submitted')}" in result.stdout
         records = deployment.consume("claims_submitted", 4)
         assert {r.key for r in records} == {v["claim"]["claim_id"].encode() for v in values(records)}
+
+
+@pytest.mark.integration
+class TestDeadLetters:
+    def test_show_lists_and_replay_resends_once_the_cause_is_fixed(
+        self, kafka_bootstrap: str, deployment_id: str, tmp_path: Path
+    ) -> None:
+        """`deadletters show` tables the dead letters; `replay` re-sends the original bytes to the source topic,
+        where a worker without the earlier bug validates them."""
+        import base64
+
+        import orjson
+
+        from tests.integration.test_worker_stream import BIOPSY_AND_EXCISION, claim_event
+
+        deployment = Deployment(kafka_bootstrap, deployment_id, tmp_path)
+        deployment.create_topics()
+        good = claim_event("PCN-DL", "evt-dl", BIOPSY_AND_EXCISION)
+        crashed = {  # as an earlier worker with a crashing rule dead-lettered it
+            "schema": "deadletter.v1",
+            "event_id": "dl-1",
+            "reason": "processing_error",
+            "error_type": "RuleCrashError",
+            "error_message": "rule BND001 crashed",
+            "rule_code": "BND001",
+            "source_topic": deployment.topic("claims_submitted"),
+            "source_partition": 0,
+            "source_offset": 7,
+            "source_key": "PCN-DL",
+            "payload": base64.b64encode(good).decode(),
+            "payload_size": len(good),
+            "payload_sha256": "",
+            "payload_truncated": False,
+            "worker_version": "0.0.9",
+        }
+        deployment.produce(
+            "deadletter",
+            [(b"PCN-DL", orjson.dumps(crashed)), (None, claim_event("PCN-X", "evt-x", BIOPSY_AND_EXCISION))],
+        )
+        env = dict(deployment.env(), COLUMNS="200")
+        shown = run_cli("deadletters", "show", env=env)
+        assert shown.returncode == 0, shown.stderr
+        assert "RuleCrashError" in shown.stdout
+        assert "BND001" in shown.stdout
+        assert "not a deadletter.v1 event" in shown.stderr  # a foreign message is reported, not a crash
+        replayed = run_cli("deadletters", "replay", "--rule-code", "BND001", env=env)
+        assert replayed.returncode == 0, replayed.stderr
+        assert "replayed 1 dead letter(s)" in replayed.stdout
+        deployment.start_worker()
+        try:
+            validated = values(deployment.consume("claims_validated", 1))
+            assert ["evt-dl"] == [v["source_event_id"] for v in validated], deployment.logs()
+        finally:
+            deployment.stop_all()
