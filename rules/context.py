@@ -16,6 +16,7 @@ from rules.ruleset import PayerProfile, RuleSet
 
 _EMPTY_DOC = Documentation()
 _CENT = Decimal("0.01")
+_EDITION_TABLES = {"ptp": "ptp", "mue": "mue", "addon": "addons"}  # edition_label's names -> RuleSet fields
 T = TypeVar("T")
 
 
@@ -152,12 +153,8 @@ class ClaimContext:
         key = (table, day)
         if key in self._labels:
             return self._labels[key]
-        tables: dict[str, Versioned[Any]] = {
-            "ptp": self.ruleset.ptp,
-            "mue": self.ruleset.mue,
-            "addon": self.ruleset.addons,
-        }
-        edition = tables[table].for_date(day)
+        versioned: Versioned[Any] = getattr(self.ruleset, _EDITION_TABLES[table])
+        edition = versioned.for_date(day)
         label = self._labels[key] = edition[0].label if edition else None
         return label
 

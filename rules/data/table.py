@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -77,11 +77,16 @@ def parse_table(text: str, *, name: str, required: Sequence[str] = ()) -> tuple[
     )
 
 
+_MEMO_LIMIT = 4096  # dates of service in flight are few; past this, look-ups are simply not remembered
+
+
 @dataclass(frozen=True, slots=True)
 class Versioned(Generic[T]):
     """Several editions of one table; the engine picks the edition in force on the date of service."""
 
     editions: tuple[tuple[TableMeta, T], ...]
+    # for_date answers by day (performance only: editions never change, so neither do the answers).
+    _by_day: dict[date, tuple[TableMeta, T] | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, editions: Iterable[tuple[TableMeta, T]]) -> Versioned[T]:
@@ -89,7 +94,11 @@ class Versioned(Generic[T]):
         return cls(tuple(sorted(editions, key=lambda e: e[0].effective_from, reverse=True)))
 
     def for_date(self, day: date) -> tuple[TableMeta, T] | None:
-        for meta, table in self.editions:
-            if meta.covers(day):
-                return meta, table
-        return None
+        try:
+            return self._by_day[day]
+        except KeyError:
+            pass
+        found = next(((meta, table) for meta, table in self.editions if meta.covers(day)), None)
+        if len(self._by_day) < _MEMO_LIMIT:
+            self._by_day[day] = found
+        return found
