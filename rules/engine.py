@@ -11,7 +11,7 @@ from schemas.claim import Claim
 from rules.context import ClaimContext
 from rules.exceptions import RuleCrashError
 from rules.fixes import DraftLine, apply_fixes
-from rules.model import Finding, Severity
+from rules.model import Finding, Rule, Severity
 from rules.ruleset import RuleSet
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -52,7 +52,8 @@ class _Plan:
     """What `evaluate` can work out once per RuleSet instead of once per claim (performance only).
 
     - dispatch: which rules a claim's codes (`Rule.triggers`) and modifiers (an optional
-      `modifier_triggers` class attribute) make relevant, by index lookup instead of testing every rule;
+      `modifier_triggers` class attribute) make relevant, by index lookup instead of testing every rule,
+      as (rule, is it a preview) pairs ready to run;
     - per date of service: the `data_versions` and whether any PTP/MUE edition covers it.
     A RuleSet is immutable and rule triggers are class constants, so the answers never change; rules run
     in the RuleSet's order exactly as before.
@@ -77,17 +78,19 @@ class _Plan:
         self.always = frozenset(always)
         self.by_code = {code: frozenset(indexes) for code, indexes in by_code.items()}
         self.days: dict[date, tuple[dict[str, str], bool]] = {}
-        self.selections: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = {}
+        self.selections: dict[tuple[frozenset[str], frozenset[str]], tuple[tuple[Rule, bool], ...]] = {}
 
-    def relevant(self, ctx: ClaimContext) -> tuple[int, ...]:
-        """Indexes (in RuleSet order) of the rules whose code and modifier triggers the claim meets.
+    def relevant(self, ctx: ClaimContext) -> tuple[tuple[Rule, bool], ...]:
+        """The rules (in RuleSet order) whose code and modifier triggers the claim meets, each with whether
+        it is a preview rule (its findings are downgraded to info).
 
         Claims repeat a small number of code/modifier combinations, so the answer is memoised by them.
         """
         key = (ctx.codes, ctx.modifiers) if self.modifier_gated else (ctx.codes, frozenset())
         found = self.selections.get(key)
         if found is None:
-            found = self._select(ctx)
+            rules = self.ruleset.rules
+            found = tuple((rules[index], rules[index].status.kind == "preview") for index in self._select(ctx))
             if len(self.selections) >= 8192:
                 self.selections.clear()
             self.selections[key] = found
@@ -146,16 +149,16 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
         if gap is not None:
             return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
     findings: list[Finding] = []
-    rules = ruleset.rules
-    for index in plan.relevant(ctx):
-        rule = rules[index]
+    for rule, preview in plan.relevant(ctx):
         try:
-            produced = list(rule.check(ctx))
+            if preview:
+                findings.extend(
+                    replace(f, severity=Severity.INFO, message=f"[preview] {f.message}") for f in list(rule.check(ctx))
+                )
+            else:
+                findings.extend(rule.check(ctx))
         except Exception as exc:
             raise RuleCrashError(rule.code, exc) from exc
-        if rule.status.kind == "preview":
-            produced = [replace(f, severity=Severity.INFO, message=f"[preview] {f.message}") for f in produced]
-        findings.extend(produced)
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule, f.line_ids))
     corrected = apply_fixes(claim.lines, findings)
     flagged = any(f.severity is not Severity.INFO for f in findings)

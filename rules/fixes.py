@@ -52,8 +52,10 @@ def apply_fixes(lines: Iterable[ClaimLine], findings: Iterable[Finding]) -> list
         DraftLine([line.line_id], line.code, list(line.modifiers), line.units, order=(index, 0))
         for index, line in enumerate(lines)
     ]
-    by_id = {draft.line_ids[0]: draft for draft in drafts}
     fixes: list[Fix] = [f.fix for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
+    if not fixes:
+        return drafts  # nothing to apply: the lines as billed, in claim order
+    by_id = {draft.line_ids[0]: draft for draft in drafts}
     added = 0
     for fix in sorted(fixes, key=lambda f: _ORDER[f.action]):
         targets = [by_id[i] for i in fix.line_ids if i in by_id and not by_id[i].removed]
