@@ -55,16 +55,35 @@ def family(ctx: ClaimContext, code: str) -> FamilyEntry | None:
     return ctx.ruleset.families.get(code)
 
 
+def _line_families(ctx: ClaimContext) -> tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]]:
+    """Every family on the claim, and per date of service each line with its code's family (claim order).
+
+    Worked out once per claim: the family rules ask `lines_of`/`family_lines` dozens of times a claim.
+    """
+    cache = vars(ctx)
+    found: tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]] | None = cache.get(
+        "_line_families"
+    )
+    if found is None:
+        table = ctx.ruleset.families
+        by_day = {day: [(table.family_of(line.code), line) for line in lines] for day, lines in ctx.by_date.items()}
+        present = frozenset(family for pairs in by_day.values() for family, _ in pairs)
+        found = cache["_line_families"] = (present, by_day)
+    return found
+
+
 def lines_of(ctx: ClaimContext, day: date, *families: str) -> list[ClaimLine]:
     """The lines of `day` whose code belongs to one of `families` (claim order)."""
-    table = ctx.ruleset.families
-    return [line for line in ctx.by_date[day] if table.family_of(line.code) in families]
+    return [line for family, line in _line_families(ctx)[1][day] if family in families]
 
 
 def family_lines(ctx: ClaimContext, *families: str) -> Iterator[tuple[date, list[ClaimLine]]]:
     """Per date of service, the lines of `families` (dates without any are skipped)."""
+    present, by_day = _line_families(ctx)
+    if present.isdisjoint(families):
+        return
     for day in ctx.dates:
-        found = lines_of(ctx, day, *families)
+        found = [line for family, line in by_day[day] if family in families]
         if found:
             yield day, found
 

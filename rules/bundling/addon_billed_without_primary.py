@@ -66,11 +66,11 @@ class AddonBilledWithoutPrimary(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():
-            table = ctx.addons(day)
-            billed = {line.code for line in lines}
             addon_lines = [line for line in lines if is_addon_code(ctx, line.code, day)]
             if not addon_lines:
                 continue
+            table = ctx.addons(day)
+            billed = {line.code for line in lines}
             addon_ids = {line.line_id for line in addon_lines}
             others = [line for line in lines if line.line_id not in addon_ids]
             for line in addon_lines:

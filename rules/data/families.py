@@ -68,6 +68,10 @@ class CodeFamilies:
     steps: dict[tuple[str, str], tuple[FamilyEntry, ...]] = field(default_factory=dict)  # sized, by size_max
     addons: dict[str, FamilyEntry] = field(default_factory=dict)  # primary code -> its add-on
     dx_memo: dict[str, str | None] = field(default_factory=dict)  # ICD-10-CM code -> class, filled on use
+    # (family, technique, role) -> technique_code's answer, filled on use (the entries never change)
+    technique_memo: dict[tuple[str, str, str], FamilyEntry | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def get(self, code: str) -> FamilyEntry | None:
         return self.entries.get(code)
@@ -115,10 +119,17 @@ class CodeFamilies:
 
     def technique_code(self, family: str, technique: str, role: str) -> FamilyEntry | None:
         """The code of `family` with this technique (or alias) and role."""
-        for entry in self.by_family.get(family, ()):
-            if entry.role == role and entry.documents_technique(technique):
-                return entry
-        return None
+        key = (family, technique, role)
+        try:
+            return self.technique_memo[key]
+        except KeyError:
+            pass
+        found = next(
+            (e for e in self.by_family.get(family, ()) if e.role == role and e.documents_technique(technique)), None
+        )
+        if len(self.technique_memo) < 4096:  # documented techniques are a closed vocabulary; bound it anyway
+            self.technique_memo[key] = found
+        return found
 
     def addon_of(self, primary: str) -> FamilyEntry | None:
         """The add-on that continues `primary`: same family, technique, site group and measure."""

@@ -43,6 +43,8 @@ class ScreeningDiagnosisOnlyOnProcedure(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         table = ctx.ruleset.families
+        if all(table.diagnosis_class(dx) != "screening" for dx in ctx.claim.diagnoses):
+            return  # no line can point only to screening codes
         others = [
             f"{dx} (pointer {i})"
             for i, dx in enumerate(ctx.claim.diagnoses, start=1)
