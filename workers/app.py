@@ -19,7 +19,7 @@ import faust
 import orjson
 
 from rules.ruleset import RuleSet
-from schemas import Claim, DeadLetterReason
+from schemas import Claim, DeadLetterReason, DenialRework
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.routing import InputError, Outcome, Source, dead_letter, route_claim, route_remit
@@ -130,7 +130,10 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
             return fallback
 
     async def emit(outcome: Outcome, source: Source, raw: bytes | None = None) -> None:
-        outcome = await deliver(outcome, source, raw)
+        delivered = await deliver(outcome, source, raw)
+        if delivered is outcome and outcome.rework:
+            mark_rework_sent(outcome.rework)
+        outcome = delivered
         for record in outcome.records:
             metrics.events_produced.labels(topic=record.topic).inc()
         if outcome.failed is not None:
@@ -186,14 +189,21 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
             load_sent(claim_id)
             return lookup(claim_id)
 
-        outcome = route_remit(source, value, lookup_and_load, ruleset, version, already_sent, keyed=True)
-        for item in outcome.rework:
+        return route_remit(source, value, lookup_and_load, ruleset, version, already_sent, keyed=True)
+
+    def mark_rework_sent(items: list[DenialRework]) -> None:
+        """Remember delivered rework ids (and their status) so a redelivered remittance yields them once.
+
+        Called only after the items were handed to the producer: an item whose send failed is not marked,
+        so replaying its dead-lettered remittance produces it.
+        """
+        for item in items:
             key = item.claim_id.encode()
-            seen = sent_cache.setdefault(key, {})
+            stored = rework_sent.get(key)
+            seen = orjson.loads(stored) if stored else {}
             seen[item.rework_id] = item.status
             rework_sent[key] = orjson.dumps(seen)
-        metrics.observe_rework(outcome.rework)
-        return outcome
+        metrics.observe_rework(items)
 
     def handle_x12(source: Source, value: bytes | None) -> Outcome:
         return split_x12(source, value, version)

@@ -105,6 +105,27 @@ class Deployment:
         producer.close()
         return count
 
+    def wait_committed(self, logical: str, timeout: float = 60.0) -> None:
+        """Wait until the worker's consumer group has committed every message of the topic (all processed)."""
+        from kafka import KafkaAdminClient
+
+        name = self.topic(logical)
+        partitions = [TopicPartition(name, p) for p in range(self.partitions)]
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap)
+        end = consumer.end_offsets(partitions)
+        consumer.close()
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                committed = admin.list_group_offsets({self.prefix: partitions}).get(self.prefix, {})
+                if all(end[tp] == 0 or (tp in committed and committed[tp].offset >= end[tp]) for tp in partitions):
+                    return
+                time.sleep(0.5)
+        finally:
+            admin.close()
+        raise AssertionError(f"the worker did not commit all of {name} within {timeout}s\n{self.logs()}")
+
     def consume(self, logical: str, expected: int, timeout: float = 90.0, distinct: str | None = None) -> list[Any]:
         """Read the whole topic from the beginning until `expected` messages (or the timeout).
 

@@ -281,3 +281,19 @@ class TestRebalance:
         )
         outputs = values(deployment.consume("claims_validated", total, timeout=240, distinct="source_event_id"))
         assert {f"evt-{n}" for n in range(total)} == {o["source_event_id"] for o in outputs}, deployment.logs()
+
+
+@pytest.mark.integration
+class TestRemittanceRedelivery:
+    def test_the_same_remittance_twice_yields_one_rework_item(self, deployment: Deployment) -> None:
+        """A clearinghouse re-sending the same 835 claim payment (new event id) does not duplicate the item."""
+        deployment.start_worker()
+        deployment.produce("claims_submitted", [(b"PCN-D", claim_event("PCN-D", "d1", BIOPSY_AND_EXCISION))])
+        assert len(deployment.consume("claims_validated", 1)) == 1
+        deployment.produce("remits_received", [(b"PCN-D", denial_remit("PCN-D", "rd-1"))])
+        first = values(deployment.consume("denials_rework", 1, timeout=60))
+        assert len(first) == 1, deployment.logs()
+        deployment.produce("remits_received", [(b"PCN-D", denial_remit("PCN-D", "rd-2"))])
+        deployment.wait_committed("remits_received")  # the re-send was processed (and committed)
+        rework = values(deployment.consume("denials_rework", 2, timeout=5))
+        assert [first[0]["rework_id"]] == [r["rework_id"] for r in rework]
