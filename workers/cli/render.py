@@ -115,3 +115,32 @@ def findings_table(validated: list[dict[str, Any]]) -> Table:
                 finding.get("revenue_impact") or "",
             )
     return table
+
+
+def leakage_table(validated: list[dict[str, Any]]) -> Group:
+    """Batch totals for revenue-cycle managers: claims by status and dollars at stake by rule."""
+    statuses: dict[str, int] = {}
+    by_rule: dict[str, list[Decimal]] = {}
+    counts: dict[str, int] = {}
+    for item in validated:
+        statuses[item["status"]] = statuses.get(item["status"], 0) + 1
+        for finding in item["findings"]:
+            counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
+            sums = by_rule.setdefault(finding["rule"], [Decimal(0), Decimal(0)])
+            impact = Decimal(finding.get("revenue_impact") or 0)
+            sums[0 if impact > 0 else 1] += impact
+    table = Table(box=box.SIMPLE_HEAD, title="findings by rule (whole batch)")
+    table.add_column("rule")
+    table.add_column("findings", justify="right")
+    table.add_column("underbilled $ (to recover)", justify="right")
+    table.add_column("overbilled $ (to refund/avoid)", justify="right")
+    for rule, (up, down) in sorted(by_rule.items(), key=lambda kv: (-(kv[1][0] - kv[1][1]), kv[0])):
+        table.add_row(rule, str(counts[rule]), money(up) if up else "", money(-down) if down else "")
+    up_total = sum((v[0] for v in by_rule.values()), Decimal(0))
+    down_total = sum((v[1] for v in by_rule.values()), Decimal(0))
+    status_text = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    head = Text(f"{len(validated)} claims: {status_text}", style="bold")
+    foot = Text(
+        f"underbilled {money(up_total)} to recover; overbilled {money(-down_total)} at audit risk", style="bold"
+    )
+    return Group(head, table, foot)

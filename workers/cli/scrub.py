@@ -28,7 +28,7 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
     from rich.console import Console
 
     from workers.bootstrap import load_ruleset
-    from workers.cli.render import verdict_table
+    from workers.cli.render import leakage_table, verdict_table
     from workers.routing import Source, route_claim
     from workers.settings import WorkerSettings
     from workers.version import worker_version
@@ -37,6 +37,7 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
     version = worker_version()
     failed = 0
     console = Console()
+    shown: list[dict[str, object]] = []
     out = sys.stdout.buffer
     for name, number, raw in iter_jsonl(files):
         outcome = route_claim(Source(f"file:{name}", None, number), raw, ruleset, version)
@@ -47,8 +48,12 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
             elif output_format == "jsonl":
                 out.write(record.value + b"\n")
             else:
-                console.print(verdict_table(orjson.loads(record.value)))
+                validated = orjson.loads(record.value)
+                shown.append(validated)
+                console.print(verdict_table(validated))
     out.flush()
+    if shown:
+        console.print(leakage_table(shown))
     if failed:
         click.echo(f"{failed} input line(s) could not be scrubbed; dead letters written to stderr.", err=True)
         sys.exit(1)
