@@ -1,0 +1,32 @@
+"""Whole-claim scenarios: every rule together must produce the claim an expert coder would resubmit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rules.engine import evaluate
+from rules.testing import default_ruleset, make_claim
+
+SCENARIOS = yaml.safe_load((Path(__file__).parent / "expert_scenarios.yaml").read_text())["scenarios"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
+def test_expert_scenario(scenario: dict[str, Any]) -> None:
+    """The corrected claim equals the expert's; a claim coded right raises no error or warning."""
+    claim = make_claim(scenario["lines"], diagnoses=scenario["diagnoses"])
+    verdict = evaluate(claim, default_ruleset())
+    expected = [
+        {"code": c["code"], "modifiers": c.get("modifiers", []), "units": c.get("units", 1)}
+        for c in scenario["corrected"]
+    ]
+    actual = [{"code": d.code, "modifiers": list(d.modifiers), "units": d.units} for d in verdict.corrected_lines]
+    messages = [f"{f.rule} {f.severity.value}: {f.message}" for f in verdict.findings]
+    assert expected == actual, "\n".join(messages)
+    if scenario.get("clean"):
+        assert verdict.status == "clean", "\n".join(messages)
+    if "status" in scenario:
+        assert scenario["status"] == verdict.status, "\n".join(messages)
