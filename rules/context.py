@@ -18,6 +18,8 @@ _EMPTY_DOC = Documentation()
 _CENT = Decimal("0.01")
 _EDITION_TABLES = {"ptp": "ptp", "mue": "mue", "addon": "addons"}  # edition_label's names -> RuleSet fields
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class cached_property(Generic[T]):  # a drop-in for functools.cached_property
@@ -46,6 +48,49 @@ class cached_property(Generic[T]):  # a drop-in for functools.cached_property
         return value
 
 
+class _Lookups:
+    """Table answers by date of service for one RuleSet and payer profile, shared by every claim's context.
+
+    They depend only on the RuleSet (immutable) and the profile (one of the RuleSet's), so working them out
+    once per date instead of once per claim changes no answer. Performance only.
+    """
+
+    __slots__ = ("addons", "fees", "labels", "mue", "profile", "ptp", "ruleset")
+
+    def __init__(self, ruleset: RuleSet, profile: PayerProfile) -> None:
+        self.ruleset = ruleset
+        self.profile = profile
+        self.fees: dict[date, FeeSchedule | None] = {}
+        self.ptp: dict[date, PtpTable | None] = {}
+        self.mue: dict[date, MueTable | None] = {}
+        self.addons: dict[date, AddonTable | None] = {}
+        self.labels: dict[tuple[str, date], str | None] = {}
+
+
+_LOOKUP_LIMIT = 4096  # dates remembered per memo; past that the memo starts afresh (claims span a few quarters)
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> V:
+    if len(memo) >= _LOOKUP_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+_LOOKUPS: dict[tuple[int, int], _Lookups] = {}
+
+
+def _lookups(ruleset: RuleSet, profile: PayerProfile) -> _Lookups:
+    """The shared look-ups of (RuleSet, profile), keyed by identity: the entry holds both, so ids are not reused."""
+    key = (id(ruleset), id(profile))
+    found = _LOOKUPS.get(key)
+    if found is None or found.ruleset is not ruleset or found.profile is not profile:
+        if len(_LOOKUPS) >= 64:  # a process builds one RuleSet with a few profiles; tests a handful more
+            _LOOKUPS.clear()
+        found = _LOOKUPS[key] = _Lookups(ruleset, profile)
+    return found
+
+
 class ClaimContext:
     """Read-only helpers over one claim. Built once per `evaluate`, shared by every rule."""
 
@@ -69,13 +114,14 @@ class ClaimContext:
         self.lines: tuple[ClaimLine, ...] = tuple(claim.lines)
         self.codes: frozenset[str] = frozenset(line.code for line in claim.lines)
         self.profile: PayerProfile = ruleset.profile_for(claim.payer.payer_id, claim.payer.kind)
-        # Per-claim memos of the table lookups below (every rule asks the same few dates): performance only,
-        # the answers are exactly those of the uncached lookups.
-        self._fees: dict[date, FeeSchedule | None] = {}
-        self._ptp: dict[date, PtpTable | None] = {}
-        self._mue: dict[date, MueTable | None] = {}
-        self._addons: dict[date, AddonTable | None] = {}
-        self._labels: dict[tuple[str, date], str | None] = {}
+        # Memos of the table lookups below, shared by the claims of one RuleSet and profile (every rule asks
+        # the same few dates): performance only, the answers are exactly those of the uncached lookups.
+        shared = _lookups(ruleset, self.profile)
+        self._fees = shared.fees
+        self._ptp = shared.ptp
+        self._mue = shared.mue
+        self._addons = shared.addons
+        self._labels = shared.labels
 
     @cached_property
     def modifiers(self) -> frozenset[str]:
@@ -120,7 +166,7 @@ class ClaimContext:
             schedule = self._fees[when]
         except KeyError:
             edition = self.ruleset.pfs.for_date(when)
-            schedule = self._fees[when] = edition[1] if edition else None
+            schedule = _remember(self._fees, when, edition[1] if edition else None)
         return schedule.get(code) if schedule is not None else None
 
     # The payer profile's own rows (payer_profiles.yaml `overrides`) are laid over the edition, without copying.
@@ -129,7 +175,7 @@ class ClaimContext:
             return self._ptp[day]
         except KeyError:
             edition = self.ruleset.ptp.for_date(day)
-            table = self._ptp[day] = overlay_ptp(edition[1], self.profile.ptp_overrides) if edition else None
+            table = _remember(self._ptp, day, overlay_ptp(edition[1], self.profile.ptp_overrides) if edition else None)
             return table
 
     def mue(self, day: date) -> MueTable | None:
@@ -137,7 +183,7 @@ class ClaimContext:
             return self._mue[day]
         except KeyError:
             edition = self.ruleset.mue.for_date(day)
-            table = self._mue[day] = overlay_mue(edition[1], self.profile.mue_overrides) if edition else None
+            table = _remember(self._mue, day, overlay_mue(edition[1], self.profile.mue_overrides) if edition else None)
             return table
 
     def addons(self, day: date) -> AddonTable | None:
@@ -145,7 +191,9 @@ class ClaimContext:
             return self._addons[day]
         except KeyError:
             edition = self.ruleset.addons.for_date(day)
-            table = self._addons[day] = overlay_addons(edition[1], self.profile.addon_overrides) if edition else None
+            table = _remember(
+                self._addons, day, overlay_addons(edition[1], self.profile.addon_overrides) if edition else None
+            )
             return table
 
     def edition_label(self, table: str, day: date) -> str | None:
@@ -155,7 +203,7 @@ class ClaimContext:
             return self._labels[key]
         versioned: Versioned[Any] = getattr(self.ruleset, _EDITION_TABLES[table])
         edition = versioned.for_date(day)
-        label = self._labels[key] = edition[0].label if edition else None
+        label = _remember(self._labels, key, edition[0].label if edition else None)
         return label
 
     def revenue(self, code: str, units: int = 1, day: date | None = None) -> Decimal | None:
