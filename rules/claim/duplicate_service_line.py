@@ -56,6 +56,8 @@ class DuplicateServiceLine(Rule):
     reference = "X12 CARC 18 (exact duplicate service); CMS NCCI MUE date-of-service edits"
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        if len(ctx.codes) == len(ctx.lines):
+            return  # every line bills a different code: nothing can repeat
         groups: dict[tuple[object, ...], list[list[ClaimLine]]] = {}
         for line in ctx.lines:
             clusters = groups.setdefault((line.service_date, line.code, frozenset(line.modifiers)), [])
