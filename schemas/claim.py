@@ -117,11 +117,13 @@ class Claim(WireModel):
 
     @model_validator(mode="after")
     def _lines_are_consistent(self) -> Claim:
-        count = len(self.diagnoses)
-        if len({line.line_id for line in self.lines}) == len(self.lines) and all(
-            max(line.dx_pointers) <= count for line in self.lines
-        ):
-            return self  # the usual case, checked in one pass; the loop below names the first offence
+        count, lines = len(self.diagnoses), self.lines
+        if len({line.line_id for line in lines}) == len(lines):
+            for line in lines:
+                if max(line.dx_pointers) > count:
+                    break
+            else:
+                return self  # the usual case, checked in one pass; the loop below names the first offence
         seen: set[str] = set()
         for index, line in enumerate(self.lines):
             if line.line_id in seen:
