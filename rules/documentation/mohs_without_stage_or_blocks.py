@@ -51,9 +51,9 @@ class MohsWithoutStageOrBlocks(Rule):
                 if not any(line.documentation is not None for line in lines):
                     continue
                 stage_gap = missing(ctx, lines, STAGE)
-                ids = [line.line_id for line in lines]
-                what = f"Mohs lesion {' + '.join(f'{ln.code} (line {ln.line_id})' for ln in lines)}"
                 if stage_gap:
+                    ids = [line.line_id for line in lines]
+                    what = f"Mohs lesion {' + '.join(f'{ln.code} (line {ln.line_id})' for ln in lines)}"
                     yield gap(self, ids, what, stage_gap)
                 no_blocks = [line for line in lines if ctx.doc(line).mohs_blocks is None]
                 if no_blocks:
