@@ -142,9 +142,9 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     ctx = ClaimContext(claim, ruleset)
     plan = _plan(ruleset)
     dates = ctx.dates
-    versions, _ = plan.day(dates[0])
+    versions, covered = plan.day(dates[0])
     data_versions = dict(versions)
-    if not any(plan.day(day)[1] for day in dates):
+    if not covered and not any(plan.day(day)[1] for day in dates[1:]):
         gap = _coverage_gap(ctx)
         if gap is not None:
             return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
@@ -159,6 +159,8 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
                 findings.extend(rule.check(ctx))
         except Exception as exc:
             raise RuleCrashError(rule.code, exc) from exc
+    if not findings:  # most claims: nothing to sort, fix or weigh
+        return Verdict("clean", (), tuple(apply_fixes(claim.lines, ())), data_versions, ruleset.version)
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule, f.line_ids))
     corrected = apply_fixes(claim.lines, findings)
     flagged = any(f.severity is not Severity.INFO for f in findings)
