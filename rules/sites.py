@@ -45,7 +45,10 @@ def memo(ctx: ClaimContext, key: tuple[object, ...], compute: Callable[[], T]) -
     Several rules share one analysis of the claim (the biopsy plan, the expected excision codes, the Mohs
     lesions); this keeps each rule's check at the cost of a dict look-up.
     """
-    cache: dict[tuple[object, ...], object] = vars(ctx).setdefault("_procedure_family_memo", {})
+    memos = vars(ctx)
+    cache: dict[tuple[object, ...], object] | None = memos.get("_procedure_family_memo")
+    if cache is None:
+        cache = memos["_procedure_family_memo"] = {}
     if key not in cache:
         cache[key] = compute()
     return cache[key]  # type: ignore[return-value]  # the key names the value's type

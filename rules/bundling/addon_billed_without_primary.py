@@ -8,14 +8,16 @@ from datetime import date
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
-from rules.data.ncci import AddonEdit
+from rules.data.ncci import AddonEdit, AddonTable
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 
 
-def is_addon_code(ctx: ClaimContext, code: str, day: date) -> bool:
-    """An add-on: listed in the add-on edit table in force, or global ZZZ in the fee schedule."""
-    table = ctx.addons(day)
+def is_addon_code(ctx: ClaimContext, code: str, day: date, table: AddonTable | None = None) -> bool:
+    """An add-on: listed in the add-on edit table in force (`table`, when the caller has it), or global
+    ZZZ in the fee schedule."""
+    if table is None:
+        table = ctx.addons(day)
     if table is not None and table.get(code) is not None:
         return True
     fee = ctx.fee(code, day)
@@ -66,10 +68,10 @@ class AddonBilledWithoutPrimary(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():
-            addon_lines = [line for line in lines if is_addon_code(ctx, line.code, day)]
+            table = ctx.addons(day)
+            addon_lines = [line for line in lines if is_addon_code(ctx, line.code, day, table)]
             if not addon_lines:
                 continue
-            table = ctx.addons(day)
             billed = {line.code for line in lines}
             addon_ids = {line.line_id for line in addon_lines}
             others = [line for line in lines if line.line_id not in addon_ids]
