@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import click
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class DermclaimsGroup(click.Group):
+    """Turns "no Kafka answers" from any command into a message that says what to do."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from kafka.errors import KafkaConnectionError, KafkaTimeoutError
+
+        try:
+            return super().invoke(ctx)
+        except (KafkaTimeoutError, KafkaConnectionError) as exc:
+            where = os.environ.get("CLAIMS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+            raise click.ClickException(
+                f"Kafka at {where} did not answer ({exc}). Start the project's own broker with "
+                "`dermclaims kafka up` (or `make up`), or point CLAIMS_KAFKA__BOOTSTRAP_SERVERS (and the "
+                "CLAIMS_KAFKA__SECURITY_PROTOCOL / SASL settings) at your cluster."
+            ) from exc
+
+
+@click.group(cls=DermclaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dermclaims")
 def main() -> None:
     """Dermatology claims-stream worker: scrub claims, work denials, run the Kafka worker."""
