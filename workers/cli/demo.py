@@ -205,4 +205,5 @@ def _show_metrics(console: Any, port: int) -> None:
     lines = [line for line in text.splitlines() if line.startswith(wanted) and not line.endswith(" 0.0")]
     console.rule(f"[bold]Prometheus metrics at {url} (while the worker runs)")
     for line in lines:
-        console.print(line, highlight=False, soft_wrap=True)
+        series, _, value = line.rpartition(" ")
+        console.print(f"{series} {float(value):,.10g}", highlight=False, soft_wrap=True)
