@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.sites import memo
+from rules.model import Applicability, Fix, FixAction
+from rules.sites import delta, memo
 
 FAMILY = "biopsy"
 
@@ -128,3 +130,17 @@ def describe(plan: BiopsyPlan) -> str:
         f"(line {p.line.line_id})"
         for p in ordered
     )
+
+
+def recode(ctx: ClaimContext, plan: BiopsyPlan, planned: PlannedLine, title: str | None = None) -> tuple[Fix, Decimal]:
+    """The safe fix that moves a planned line to its target code, and the revenue that changes."""
+    line, target = planned.line, planned.target
+    impact = delta(ctx, plan.day, [(line.code, line.units)], [(target.code, line.units)])
+    fix = Fix(
+        FixAction.REPLACE_CODE,
+        Applicability.SAFE,
+        (line.line_id,),
+        title or f"replace {line.code} with {target.code}",
+        code=target.code,
+    )
+    return fix, impact

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import describe, plans
+from rules.biopsy._plan import describe, plans, recode
 from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, delta, money
+from rules.sites import BIOPSY_CODES, money
 
 
 @register(code="BIO002", slug="biopsy-addon-with-lower-primary", status=Stable("0.1.0"))
@@ -52,7 +52,7 @@ class BiopsyAddonWithLowerPrimary(Rule):
                 if not planned.changes or planned.technique_differs:
                     continue
                 line, target = planned.line, planned.target
-                impact = delta(ctx, plan.day, [(line.code, line.units)], [(target.code, line.units)])
+                fix, impact = recode(ctx, plan, planned)
                 yield self.finding(
                     [line.line_id],
                     f"On {plan.day} the primary biopsy billed is {billed_primary.billed.code} (line "
@@ -60,12 +60,6 @@ class BiopsyAddonWithLowerPrimary(Rule):
                     f"ranks higher (incisional > punch > tangential): the highest technique is the one primary and "
                     f"each other biopsy is the add-on of its own technique. Replace {line.code} with "
                     f"{target.code} on line {line.line_id}; coded: {describe(plan)} ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with {target.code}",
-                        code=target.code,
-                    ),
+                    fix=fix,
                     revenue_impact=impact,
                 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import describe, plans
+from rules.biopsy._plan import describe, plans, recode
 from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, delta, money
+from rules.sites import BIOPSY_CODES, money
 
 
 @register(code="BIO004", slug="biopsy-technique-differs-from-documentation", status=Stable("0.1.0"))
@@ -49,18 +49,12 @@ class BiopsyTechniqueDiffersFromDocumentation(Rule):
                 if not planned.technique_differs:
                     continue
                 line, target = planned.line, planned.target
-                impact = delta(ctx, plan.day, [(line.code, line.units)], [(target.code, line.units)])
+                fix, impact = recode(ctx, plan, planned)
                 yield self.finding(
                     [line.line_id],
                     f"Line {line.line_id} bills {line.code} ({planned.billed.technique} biopsy) but the chart "
                     f"documents a {planned.technique} biopsy ({ctx.doc(line).technique}). Code the technique "
                     f"performed: replace {line.code} with {target.code} ({money(impact)}); coded: {describe(plan)}.",
-                    fix=Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with {target.code}",
-                        code=target.code,
-                    ),
+                    fix=fix,
                     revenue_impact=impact,
                 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import describe, plans
+from rules.biopsy._plan import describe, plans, recode
 from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, delta, money
+from rules.sites import BIOPSY_CODES, money
 
 
 @register(code="BIO001", slug="multiple-primary-biopsy-codes", status=Stable("0.1.0"))
@@ -55,19 +55,13 @@ class MultiplePrimaryBiopsyCodes(Rule):
                 if not planned.changes or planned.technique_differs:
                     continue
                 line, target = planned.line, planned.target
-                impact = delta(ctx, plan.day, [(line.code, line.units)], [(target.code, line.units)])
+                fix, impact = recode(ctx, plan, planned, f"replace {line.code} with add-on {target.code}")
                 yield self.finding(
                     [line.line_id],
                     f"{len(primaries)} primary biopsy codes billed on {plan.day}: {billed}. CPT allows one primary "
                     f"per encounter, the highest technique performed ({plan.primary.technique}); the other "
                     f"biopsies take the add-on of their own technique. Replace {line.code} with {target.code} on "
                     f"line {line.line_id} (no 59 on add-ons); coded: {describe(plan)} ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with add-on {target.code}",
-                        code=target.code,
-                    ),
+                    fix=fix,
                     revenue_impact=impact,
                 )
