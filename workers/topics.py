@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
@@ -78,3 +79,9 @@ def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicStat
             "claims. Recreate them with the same count (CLAIMS_TOPICS__PARTITIONS)."
         )
     return states
+
+
+def group_caught_up(admin: KafkaAdminClient, group: str, end: Mapping[TopicPartition, int]) -> bool:
+    """True when the consumer group has committed every message up to `end` (it has processed them all)."""
+    committed = admin.list_group_offsets({group: list(end)}).get(group, {})
+    return all(offset == 0 or (tp in committed and committed[tp].offset >= offset) for tp, offset in end.items())

@@ -17,7 +17,7 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from workers.settings import KafkaSettings, TopicSettings
-from workers.topics import create_topics
+from workers.topics import create_topics, group_caught_up
 
 
 def free_port() -> int:
@@ -118,8 +118,7 @@ class Deployment:
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:
-                committed = admin.list_group_offsets({self.prefix: partitions}).get(self.prefix, {})
-                if all(end[tp] == 0 or (tp in committed and committed[tp].offset >= end[tp]) for tp in partitions):
+                if group_caught_up(admin, self.prefix, end):
                     return
                 time.sleep(0.5)
         finally:

@@ -19,15 +19,11 @@ import orjson
 EXAMPLES = Path("examples")
 
 
-def _read(path: Path) -> list[tuple[bytes, bytes]]:
+def _read(path: Path) -> list[tuple[bytes | None, bytes]]:
     """(claim_id key, event bytes) for each JSONL line."""
-    out = []
-    for line in path.read_bytes().splitlines():
-        if line.strip():
-            document = orjson.loads(line)
-            body = document.get("claim") or document.get("remit")
-            out.append((body["claim_id"].encode(), line))
-    return out
+    from workers.cli.produce import claim_key
+
+    return [(claim_key(line), line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
 def _wait(what: str, done: Callable[[], bool], timeout: float, on_fail: Callable[[], str]) -> None:
@@ -69,7 +65,7 @@ def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: floa
     from workers.cli.rework import print_queue
     from workers.localkafka import LocalKafka, is_reachable
     from workers.settings import TopicSettings, WorkerSettings
-    from workers.topics import client_options, create_topics
+    from workers.topics import client_options, create_topics, group_caught_up
 
     console = Console()
     settings = WorkerSettings()
@@ -155,8 +151,7 @@ def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: floa
 
         def remits_done() -> bool:
             drain()
-            committed = admin.list_group_offsets({app_id: remit_partitions}).get(app_id, {})
-            return all(tp in committed and committed[tp].offset >= end[tp] for tp in remit_partitions if end[tp])
+            return group_caught_up(admin, app_id, end)
 
         _wait("Waiting for the worker to work the remittances", remits_done, timeout, worker_log)
         time.sleep(1.0)

@@ -8,7 +8,7 @@ import click
 import orjson
 
 
-def _claim_key(raw: bytes) -> bytes | None:
+def claim_key(raw: bytes) -> bytes | None:
     """The claim_id of a claim or remittance event (the contract's key), if the line is readable."""
     try:
         document = orjson.loads(raw)
@@ -64,7 +64,7 @@ def produce(files: tuple[Path, ...], topic: str) -> None:
                 for e in result.remits
             ]
             continue
-        messages += [(target, _claim_key(line), line) for line in data.splitlines() if line.strip()]
+        messages += [(target, claim_key(line), line) for line in data.splitlines() if line.strip()]
     producer = KafkaProducer(
         **client_options(settings.kafka), acks="all", linger_ms=20, max_request_size=4 * 1024 * 1024
     )
