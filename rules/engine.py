@@ -13,6 +13,7 @@ from rules.exceptions import RuleCrashError
 from rules.fixes import DraftLine, apply_fixes
 from rules.model import Finding, Rule, Severity
 from rules.ruleset import RuleSet
+from rules.scope import ClaimShape, EditIndex
 
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -51,18 +52,20 @@ def _coverage_gap(ctx: ClaimContext) -> str | None:
 class _Plan:
     """What `evaluate` can work out once per RuleSet instead of once per claim (performance only).
 
-    - dispatch: which rules a claim's codes (`Rule.triggers`) and modifiers (an optional
-      `modifier_triggers` class attribute) make relevant, by index lookup instead of testing every rule,
-      as (rule, is it a preview) pairs ready to run;
-    - per date of service: the `data_versions` and whether any PTP/MUE edition covers it.
+    - dispatch: which rules a claim's codes (`Rule.triggers`), modifiers (an optional `modifier_triggers`
+      class attribute) and shape (`Rule.may_find`, rules/scope.py) make relevant, by index lookup instead
+      of testing every rule, as (rule, is it a preview) pairs ready to run, remembered per claim shape;
+    - per date of service: the `data_versions`, whether any PTP/MUE edition covers it, and whether the
+      PTP, MUE and add-on editions all do.
     A RuleSet is immutable and rule triggers are class constants, so the answers never change; rules run
     in the RuleSet's order exactly as before.
     """
 
-    __slots__ = ("always", "by_code", "days", "modifier_gated", "ruleset", "selections")
+    __slots__ = ("always", "by_code", "days", "index", "modifier_gated", "ruleset", "selections")
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
+        self.index = EditIndex(ruleset)
         always: list[int] = []
         by_code: dict[str, list[int]] = {}
         self.modifier_gated: dict[int, frozenset[str]] = {}
@@ -77,45 +80,50 @@ class _Plan:
                 always.append(index)
         self.always = frozenset(always)
         self.by_code = {code: frozenset(indexes) for code, indexes in by_code.items()}
-        self.days: dict[date, tuple[dict[str, str], bool]] = {}
-        self.selections: dict[tuple[frozenset[str], frozenset[str]], tuple[tuple[Rule, bool], ...]] = {}
+        self.days: dict[date, tuple[dict[str, str], bool, bool]] = {}
+        self.selections: dict[ClaimShape, tuple[tuple[Rule, bool], ...]] = {}
 
-    def relevant(self, ctx: ClaimContext) -> tuple[tuple[Rule, bool], ...]:
-        """The rules (in RuleSet order) whose code and modifier triggers the claim meets, each with whether
-        it is a preview rule (its findings are downgraded to info).
+    def relevant(self, shape: ClaimShape) -> tuple[tuple[Rule, bool], ...]:
+        """The rules (in RuleSet order) whose code and modifier triggers the claim meets and whose gate lets
+        them run on its shape, each with whether it is a preview rule (its findings are downgraded to info).
 
-        Claims repeat a small number of code/modifier combinations, so the answer is memoised by them.
+        Claims repeat a small number of shapes, so the answer is memoised by shape.
         """
-        key = (ctx.codes, ctx.modifiers) if self.modifier_gated else (ctx.codes, frozenset())
-        found = self.selections.get(key)
+        found = self.selections.get(shape)
         if found is None:
             rules = self.ruleset.rules
-            found = tuple((rules[index], rules[index].status.kind == "preview") for index in self._select(ctx))
+            found = tuple(
+                (rules[index], rules[index].status.kind == "preview")
+                for index in self._select(shape)
+                if rules[index].may_find(shape, self.index)
+            )
             if len(self.selections) >= 8192:
                 self.selections.clear()
-            self.selections[key] = found
+            self.selections[shape] = found
         return found
 
-    def _select(self, ctx: ClaimContext) -> tuple[int, ...]:
+    def _select(self, shape: ClaimShape) -> tuple[int, ...]:
         selected = set(self.always)
-        for code in ctx.codes:
+        for code in shape.codes:
             indexes = self.by_code.get(code)
             if indexes is not None:
                 selected.update(indexes)
         if self.modifier_gated:
-            billed = ctx.modifiers
+            billed = shape.modifiers
             for index, modifiers in self.modifier_gated.items():
                 if index in selected and modifiers.isdisjoint(billed):
                     selected.discard(index)
         return tuple(sorted(selected))
 
-    def day(self, day: date) -> tuple[dict[str, str], bool]:
-        """(data_versions for `day`, whether a PTP or MUE edition covers it), computed once per date."""
+    def day(self, day: date) -> tuple[dict[str, str], bool, bool]:
+        """(data_versions for `day`, whether a PTP or MUE edition covers it, whether PTP, MUE and add-on
+        editions all do), computed once per date."""
         found = self.days.get(day)
         if found is None:
             ruleset = self.ruleset
-            covered = ruleset.ptp.for_date(day) is not None or ruleset.mue.for_date(day) is not None
-            found = (_data_versions_on(ruleset, day), covered)
+            ptp, mue = ruleset.ptp.for_date(day) is not None, ruleset.mue.for_date(day) is not None
+            complete = ptp and mue and ruleset.addons.for_date(day) is not None
+            found = (_data_versions_on(ruleset, day), ptp or mue, complete)
             if len(self.days) < 4096:  # dates of service are few; bound the memo all the same
                 self.days[day] = found
         return found
@@ -134,6 +142,20 @@ def _plan(ruleset: RuleSet) -> _Plan:
     return plan
 
 
+def claim_shape(ctx: ClaimContext) -> ClaimShape:
+    """The claim's `ClaimShape`: what the rule gates (`Rule.may_find`) read."""
+    plan = _plan(ctx.ruleset)
+    lines = ctx.lines
+    return ClaimShape(
+        ctx.codes,
+        ctx.modifiers,
+        len(ctx.codes) < len(lines),
+        any(line.units > 1 for line in lines),
+        all(plan.day(day)[2] for day in ctx.dates),
+        any(line.documentation is None for line in lines),
+    )
+
+
 def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     """Check every line of the claim. Pure: the same claim and ruleset always give the same verdict.
 
@@ -142,14 +164,14 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     ctx = ClaimContext(claim, ruleset)
     plan = _plan(ruleset)
     dates = ctx.dates
-    versions, covered = plan.day(dates[0])
+    versions, covered, _ = plan.day(dates[0])
     data_versions = dict(versions)
     if not covered and not any(plan.day(day)[1] for day in dates[1:]):
         gap = _coverage_gap(ctx)
         if gap is not None:
             return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
     findings: list[Finding] = []
-    for rule, preview in plan.relevant(ctx):
+    for rule, preview in plan.relevant(claim_shape(ctx)):
         try:
             if preview:
                 findings.extend(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 if TYPE_CHECKING:
     from rules.context import ClaimContext
+    from rules.scope import ClaimShape, EditIndex
 
 
 class Severity(StrEnum):
@@ -104,8 +105,9 @@ class Rule:
     """A rule is one class in one module, registered with `@register(...)`.
 
     Subclasses set `triggers` (codes that make the rule relevant; empty = every claim) and implement
-    `check(ctx)`. The class docstring is the rule's documentation, with the sections What it does,
-    Why is this bad?, Example, Fix safety and References.
+    `check(ctx)`; a rule that runs on most claims but finds something on few may add a `may_find` gate.
+    The class docstring is the rule's documentation, with the sections What it does, Why is this bad?,
+    Example, Fix safety and References.
     """
 
     code: ClassVar[str] = ""
@@ -119,6 +121,11 @@ class Rule:
 
     def check(self, ctx: ClaimContext) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        """False only when `check` cannot yield a finding on any claim of this shape: the engine then skips
+        the rule (performance only; see rules/scope.py). The default, True, always runs it."""
+        return True
 
     def finding(
         self,

@@ -11,6 +11,7 @@ from rules.context import ClaimContext
 from rules.data.ncci import AddonEdit, AddonTable
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 
 def is_addon_code(ctx: ClaimContext, code: str, day: date, table: AddonTable | None = None) -> bool:
@@ -65,6 +66,10 @@ class AddonBilledWithoutPrimary(Rule):
     reference = "CMS NCCI add-on code edits (types 1-3); denial CARC B15 + RARC N122"
     # No static triggers: which codes are add-ons is data (the operator's AOC file lists hundreds). The check
     # is one dict lookup per line.
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when no add-on code (AOC table or ZZZ global) is billed.
+        return not shape.codes.isdisjoint(index.addon_codes)
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():

@@ -12,6 +12,7 @@ from rules.data.ncci import PtpEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 # NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
 # distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
@@ -90,6 +91,10 @@ class Column2BilledWithColumn1(Rule):
     category = Category.PTP_BUNDLE
     severity = Severity.ERROR
     reference = "NCCI Policy Manual ch. I (PTP edits, modifier indicators); CMS article A53399 (modifier 59)"
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when no two billed codes form a PTP pair in any edition.
+        return index.has_ptp_pair(shape.codes, repeated=shape.repeats_code)
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from rules.context import ClaimContext
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 _TABLES = (("ptp", "PTP"), ("mue", "MUE"), ("addon", "add-on code"))
 
@@ -47,6 +48,10 @@ class DateOfServiceWithoutEditTables(Rule):
     category = Category.DOCUMENTATION_GAP
     severity = Severity.WARNING
     reference = "CMS NCCI quarterly PTP/MUE/AOC editions; load the quarter covering the date of service"
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when every date of service has its PTP, MUE and add-on editions.
+        return not shape.fully_covered
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day in ctx.dates:

@@ -10,6 +10,7 @@ from rules.bundling.column2_billed_with_column1 import distinct_by_documentation
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 
 def same_service(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
@@ -55,9 +56,11 @@ class DuplicateServiceLine(Rule):
     severity = Severity.ERROR
     reference = "X12 CARC 18 (exact duplicate service); CMS NCCI MUE date-of-service edits"
 
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when every line bills a different code: nothing can repeat.
+        return shape.repeats_code
+
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        if len(ctx.codes) == len(ctx.lines):
-            return  # every line bills a different code: nothing can repeat
         groups: dict[tuple[object, ...], list[list[ClaimLine]]] = {}
         for line in ctx.lines:
             clusters = groups.setdefault((line.service_date, line.code, frozenset(line.modifiers)), [])

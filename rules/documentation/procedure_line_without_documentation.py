@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from rules.context import ClaimContext
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 from rules.sites import PROCEDURE_CODES
 
 
@@ -40,6 +41,10 @@ class ProcedureLineWithoutDocumentation(Rule):
     severity = Severity.INFO
     reference = "Billing guide documentation checklist; contract.md claim line documentation"
     triggers = PROCEDURE_CODES
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when every line carries documentation.
+        return shape.undocumented
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         table = ctx.ruleset.families

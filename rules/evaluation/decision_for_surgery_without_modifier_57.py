@@ -9,6 +9,7 @@ from rules.evaluation._surgery import EmSituation, codes, em_situations
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import EM_CODES
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 
 @register(code="EVM003", slug="decision-for-surgery-without-modifier-57", status=Stable("0.1.0"))
@@ -44,6 +45,10 @@ class DecisionForSurgeryWithoutModifier57(Rule):
     severity = Severity.ERROR
     reference = "MCPM ch. 12 §30.6.6.C (modifier 57), §40.1.A; MLN Global Surgery Booklet ICN 907166"
     triggers = EM_CODES
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when no 090-day (major) procedure is billed.
+        return not shape.codes.isdisjoint(index.global_codes("090"))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for em in em_situations(ctx):

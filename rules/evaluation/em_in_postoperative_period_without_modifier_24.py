@@ -9,6 +9,7 @@ from rules.evaluation._surgery import POSTOP_DAYS, EmSituation, em_situations
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import EM_CODES
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 
 @register(code="EVM006", slug="em-in-postoperative-period-without-modifier-24", status=Stable("0.1.0"))
@@ -46,6 +47,10 @@ class EmInPostoperativePeriodWithoutModifier24(Rule):
     severity = Severity.ERROR
     reference = "MCPM ch. 12 §30.6.6.A (modifier 24), §40.1.A (post-operative visits); MLN ICN 907166"
     triggers = EM_CODES
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when no procedure with a post-operative period is billed.
+        return not shape.codes.isdisjoint(index.global_codes("010", "090"))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for em in em_situations(ctx):

@@ -11,6 +11,7 @@ from rules.evaluation._surgery import EmSituation, codes, em_situations
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import EM_CODES
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 _MINOR_POLICY = (
     "E/M services on the day of a minor procedure (000/010-day global) are included in its payment, and so is "
@@ -65,6 +66,10 @@ class EmWithProcedureWithoutModifier25(Rule):
         "NCCI Policy Manual ch. III (E&M with minor surgical procedures); MCPM ch. 12 §40.1.C, §40.1.A, §30.6.6.B"
     )
     triggers = EM_CODES
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when no procedure with a global period is billed.
+        return not shape.codes.isdisjoint(index.global_codes("000", "010", "090"))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for em in em_situations(ctx):

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import lesions
+from rules.mohs._lesions import FAMILY, lesions
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 from rules.sites import BIOPSY_CODES, lines_of, same_lesion
 
 
@@ -42,6 +43,10 @@ class SameDayBiopsyOfMohsLesion(Rule):
     severity = Severity.WARNING
     reference = "CMS billing article A56836 (Mohs: same-day biopsy only without prior pathology); coding-rules.md"
     triggers = BIOPSY_CODES
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when no Mohs code is billed.
+        return not shape.codes.isdisjoint(index.family_codes(FAMILY))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day in ctx.dates:

@@ -10,6 +10,7 @@ from rules.context import ClaimContext
 from rules.data.ncci import MueEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 from rules.units.units_above_line_mue import DENIAL
 
 
@@ -48,6 +49,10 @@ class UnitsAboveDailyMue(Rule):
     category = Category.MUE_EXCEEDED
     severity = Severity.ERROR
     reference = "CMS NCCI MUE, MAI 2 (policy, absolute) and MAI 3 (clinical, appealable); NCCI Policy Manual ch. I"
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when one unit of each code a day exceeds only an MUE of 0.
+        return shape.multi_unit or shape.repeats_code or not shape.codes.isdisjoint(index.mue_zero_codes)
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():

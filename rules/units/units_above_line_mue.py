@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
+from rules.scope import ClaimShape, EditIndex
 
 DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
 
@@ -47,6 +48,10 @@ class UnitsAboveLineMue(Rule):
     severity = Severity.ERROR
     reference = "CMS NCCI MUE, MAI 1 (line edit); NCCI Policy Manual ch. I"
     # No static triggers: MUEs exist for nearly every code; the check is one dict lookup per line.
+
+    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
+        # Skipped when one unit a line exceeds only an MUE of 0.
+        return shape.multi_unit or not shape.codes.isdisjoint(index.mue_zero_codes)
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():
