@@ -14,10 +14,18 @@ from rules.testing import default_ruleset, make_claim
 SCENARIOS = yaml.safe_load((Path(__file__).parent / "expert_scenarios.yaml").read_text())["scenarios"]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
+KNOWN_BUG = pytest.mark.xfail(strict=True, reason="known engine bug: the scenario states the expert's answer")
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [pytest.param(s, marks=KNOWN_BUG) if s["name"].startswith("BUG: ") else s for s in SCENARIOS],
+    ids=[s["name"] for s in SCENARIOS],
+)
 def test_expert_scenario(scenario: dict[str, Any]) -> None:
     """The corrected claim equals the expert's; a claim coded right raises no error or warning."""
-    claim = make_claim(scenario["lines"], diagnoses=scenario["diagnoses"])
+    payer = {"payer": scenario["payer"]} if "payer" in scenario else {}
+    claim = make_claim(scenario["lines"], diagnoses=scenario["diagnoses"], **payer)
     verdict = evaluate(claim, default_ruleset())
     expected = [
         {"code": c["code"], "modifiers": c.get("modifiers", []), "units": c.get("units", 1)}

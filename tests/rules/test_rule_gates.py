@@ -27,7 +27,8 @@ def fixture_claims() -> Iterator[Claim]:
             spec = dict(case["claim"])
             yield make_claim(spec.pop("lines"), **spec)
     for scenario in yaml.safe_load((HERE / "expert_scenarios.yaml").read_text())["scenarios"]:
-        yield make_claim(scenario["lines"], diagnoses=scenario["diagnoses"])
+        payer = {"payer": scenario["payer"]} if "payer" in scenario else {}
+        yield make_claim(scenario["lines"], diagnoses=scenario["diagnoses"], **payer)
 
 
 def generated_claims(count: int) -> Iterator[Claim]:
