@@ -2,7 +2,8 @@
 
 (a) floor:  orjson.loads + orjson.dumps of each claim.submitted.v1 event (the cost of touching the bytes);
 (b) engine: ClaimSubmitted.model_validate_json -> rules.engine.evaluate -> orjson.dumps of the output
-    (status, findings, corrected lines, versions) - what the claims agent does per message, minus Kafka.
+    (status, findings, corrected lines, versions) - what the claims agent does per message, minus Kafka;
+(c) ceiling: (b) with no rule registered - the most any rule set can reach on this machine.
 
 Run: .venv/bin/python -m benchmarks.bench_engine                    (100,000 claims, best of 3)
      .venv/bin/python -m benchmarks.bench_engine --claims 20000 --repeat 5 --profile
@@ -21,7 +22,7 @@ import pstats
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -248,12 +249,15 @@ def main(argv: list[str] | None = None) -> int:
 
     floor = measure("(a) floor: orjson.loads + orjson.dumps", floor_path, events, ruleset, args.repeat)
     engine = measure("(b) engine: pydantic -> evaluate -> orjson", engine_path, events, ruleset, args.repeat)
+    # The same path with no rule registered: what validation, the engine's frame and the output cost with no
+    # rule at all, so the most any rule set can reach on this machine.
+    ceiling = measure("(c) ceiling: (b) with no rules", engine_path, events, replace(ruleset, rules=()), args.repeat)
     breakdown = stages(events, ruleset)
-    extra = (
-        [measure("(c) worker: routing.route_claim (pydantic output)", worker_path, events, ruleset, args.repeat)]
-        if args.worker
-        else []
-    )
+    extra = [ceiling]
+    if args.worker:
+        extra.append(
+            measure("(d) worker: routing.route_claim (pydantic output)", worker_path, events, ruleset, args.repeat)
+        )
 
     load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
     console.print(f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()}")
@@ -287,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(
         f"floor/engine ratio: {ratio:.1f}x. Target >= {TARGET:,} claims/s for the engine path: "
         + ("[green]met[/green]" if met else "[red]NOT met[/red]")
+        + f" (with no rules at all: {ceiling.per_second:,.0f} claims/s)"
     )
     if args.rules:
         console.print(f"Costliest rules inside evaluate ({min(len(events), 20_000):,} claims, claim by claim):")
