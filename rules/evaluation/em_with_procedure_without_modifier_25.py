@@ -88,10 +88,15 @@ class EmWithProcedureWithoutModifier25(Rule):
         value = ctx.revenue(line.code, line.units, line.service_date)
         sep = em.separately_identifiable
         if sep is True:
+            instead = (
+                " in place of 57 (57 is only for the decision for a 090-day procedure; EVM004 removes it)"
+                if "57" in line.modifiers
+                else ""
+            )
             return self.finding(
                 [line.line_id],
                 f"{head}; {policy}. The chart documents a significant, separately identifiable E/M, so append 25 "
-                f"to line {line.line_id}.",
+                f"to line {line.line_id}{instead}.",
                 fix=Fix(
                     FixAction.ADD_MODIFIER,
                     Applicability.SAFE,

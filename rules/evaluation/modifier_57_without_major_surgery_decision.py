@@ -31,12 +31,16 @@ class Modifier57WithoutMajorSurgeryDecision(Rule):
     ## Example
     99213-57 + 17000 (chart: another problem managed) -> 99213-25 + 17000 (with EVM001).
     99213-57 + 11104 (chart: only the biopsied lesion evaluated) -> 11104 alone (with EVM001).
+    99213-57 + 11602 (chart: decided the excision, psoriasis also managed) -> 99213-25 + 11602 (with EVM001).
 
     ## Fix safety
     Removing 57 is `safe` when the chart says the visit did not decide surgery, or when it is silent and
-    the claim shows only minor procedures. When the chart says the visit decided surgery but no 090-day
-    procedure is on the claim, it `needs_documentation`: 57 stands only if the major procedure is billed
-    for that day or the next on another claim.
+    the claim shows only minor procedures. It is also `safe` when the chart says the visit decided surgery
+    and was significant and separately identifiable, and no 090-day procedure is billed that day or the
+    next: the decision was the minor procedure's, and the E/M is billed with 25 (EVM001), never 25 and 57
+    for a minor procedure. Otherwise, when the chart says the visit decided surgery, it
+    `needs_documentation`: 57 stands only if the major procedure is billed for that day or the next on
+    another claim.
 
     ## References
     Medicare Claims Processing Manual ch. 12 §30.6.6.C (modifier 57) and §40.1.C (minor surgery); NCCI
@@ -71,13 +75,22 @@ class Modifier57WithoutMajorSurgeryDecision(Rule):
                     fix=Fix(FixAction.REMOVE_MODIFIER, Applicability.SAFE, (line.line_id,), title, modifier="57"),
                 )
             elif em.minors and not em.majors:
-                safe = em.decision_for_surgery is None
-                tail = (
-                    ""
-                    if safe
-                    else " The chart says this visit decided surgery: keep 57 only if a 090-day procedure is billed "
-                    f"for {line.service_date} or the next day on another claim."
-                )
+                decided = em.decision_for_surgery
+                # A decided, separately identifiable visit with only minor procedures is paid with 25 (EVM001).
+                safe = decided is None or em.separately_identifiable is True
+                if decided is None:
+                    tail = ""
+                elif safe:
+                    tail = (
+                        " The chart says this visit decided surgery, but the only surgery billed that day or the next "
+                        "is minor, whose decision is included in it; the chart documents a significant, separately "
+                        "identifiable E/M, so 25 is the modifier, not 25 and 57."
+                    )
+                else:
+                    tail = (
+                        " The chart says this visit decided surgery: keep 57 only if a 090-day procedure is billed "
+                        f"for {line.service_date} or the next day on another claim."
+                    )
                 yield self.finding(
                     [line.line_id, *(m.line_id for m in em.minors)],
                     f"E/M {line.code} (line {line.line_id}) carries 57 with only minor procedure(s) {codes(em.minors)} "
