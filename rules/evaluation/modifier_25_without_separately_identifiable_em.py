@@ -19,11 +19,13 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
     ## What it does
     Flags an office E/M (99202-99215) billed with 25 when the line's
     `documentation.separately_identifiable` is false. With a same-day procedure that has a global period
-    (000/010/090) the E/M is part of that procedure: remove it. With only services that have no global
-    period (XXX, e.g. phototherapy 96910) the E/M work inherent to that service is not billed separately
-    either, but the chart must confirm nothing else was done. With no other service on the claim that
-    day, 25 has nothing to attach to. When the visit decided a 090-day procedure it is paid with 57 and
-    only 25 goes (with no minor procedure that day EVM005 says so).
+    (000/010/090) the E/M is part of that procedure: remove it. The same holds the day before a 090-day
+    procedure when the chart also says the visit did not decide the surgery (a pre-operative visit in its
+    package); with a chart silent on the decision EVM003 asks whether it was the decision visit (57). With
+    only services that have no global period (XXX, e.g. phototherapy 96910) the E/M work inherent to that
+    service is not billed separately either, but the chart must confirm nothing else was done. With no
+    other service on the claim that day, 25 has nothing to attach to. When the visit decided a 090-day
+    procedure it is paid with 57 and only 25 goes (with no minor procedure that day EVM005 says so).
 
     ## Why is this bad?
     Modifier 25 attests a significant, separately identifiable E/M. Billing it against a chart that says
@@ -35,13 +37,15 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
 
     ## Fix safety
     Removing 25 from a decision-for-surgery visit is `safe`. Removing the E/M is `safe` when a same-day
-    procedure with a global period is on the claim (the chart says the E/M is part of it). With only XXX
+    procedure with a global period is on the claim (the chart says the E/M is part of it), or a 090-day
+    procedure the next day that the chart says the visit did not decide. With only XXX
     services it `needs_documentation`; with no other service that day removing 25 is `display_only` (the
     procedure may be on another claim).
 
     ## References
     NCCI Policy Manual ch. I §D and ch. III (E&M with minor surgical procedures); Medicare Claims
-    Processing Manual ch. 12 §30.6.6.B (modifier 25) and §40.1.C; CPT modifier 25.
+    Processing Manual ch. 12 §30.6.6.B (modifier 25), §40.1.A (pre-operative visits) and §40.1.C; CPT
+    modifier 25.
     """
 
     name = "Modifier 25 on an E/M that is not separately identifiable"
@@ -93,6 +97,22 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
                         f"remove {line.code}: included in the procedure",
                     ),
                 )
+            elif em.majors_next_day and em.decision_for_surgery is False:
+                yield self.finding(
+                    [line.line_id, *(m.line_id for m in em.majors_next_day)],
+                    f"{head}, and it is the day before {codes(em.majors_next_day)} (090-day global), which the chart "
+                    "says it did not decide. It is therefore a pre-operative visit included in the surgery's global "
+                    "package (MCPM ch. 12 §40.1.A); 25 is for an E/M on the day of a procedure and does not exempt "
+                    f"it. Remove line {line.line_id}.",
+                    fix=Fix(
+                        FixAction.REMOVE_LINE,
+                        Applicability.SAFE,
+                        (line.line_id,),
+                        f"remove {line.code}: pre-operative visit in the global package",
+                    ),
+                )
+            elif em.majors_next_day:
+                continue  # the day before a 090-day procedure, chart silent on the decision: EVM003 (57, or remove)
             elif em.no_global_same_day:
                 yield self.finding(
                     [line.line_id],
