@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from rules.context import ClaimContext
 from rules.excision._expected import FAMILIES
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers.repeated_code_without_distinct_modifier import lines_needing_distinct_modifier
 from rules.registry import register
-from rules.sites import EXCISION_CODES, amount, distinct_lesions, family_lines, has_distinct_modifier
+from rules.sites import EXCISION_CODES, amount, family_lines
 
 
 @register(code="EXC004", slug="second-excision-without-distinct-modifier", status=Stable("0.1.0"))
@@ -17,9 +18,10 @@ class SecondExcisionWithoutDistinctModifier(Rule):
 
     ## What it does
     Each excised lesion is its own line. When two or more benign (or two or more malignant) excisions are
-    billed on one date, the highest-valued one is reported as is and every other needs a modifier that
-    shows it is a separate lesion: the payer's distinct-service modifier (XS for Medicare, 59 for payers
-    without X modifiers) or an anatomic modifier the others do not carry.
+    billed on one date, every line but one needs a modifier that shows it is a separate lesion: the
+    payer's distinct-service modifier (XS for Medicare, 59 for payers without X modifiers) or an anatomic
+    modifier the others do not carry. Any one line may be the bare one (11400 + 11402-XS is complete);
+    when several are bare, the highest-valued of them stays as billed and each other is flagged.
 
     ## Why is this bad?
     Without it, the payer reads the lines as a duplicate or as multiple units of one lesion and denies the
@@ -31,12 +33,14 @@ class SecondExcisionWithoutDistinctModifier(Rule):
 
     ## Fix safety
     `safe` only when the chart documents different lesion ids or body sites for the lines; otherwise
-    `needs_documentation`. Two lines documenting the same lesion id are left to the duplicate-line rules.
+    `needs_documentation`. Two lines documenting the same lesion id, or two lines of one code and
+    modifiers that nothing tells apart, are left to the duplicate-line rule (DUP001).
 
     ## References
-    coding-rules.md "Excisions" ("a second excision in the same family carries a distinct modifier");
-    CMS MCD article A53399 and CMS X{EPSU} guidance (2015); Med3000 / medicalcodingcorner examples
-    (11603, 11402-59, 11401-59).
+    coding-rules.md "Excisions" ("a second excision in the same family carries a distinct modifier") and
+    "Distinct-service modifiers"; NCCI Policy Manual ch. I (modifiers 59/X{EPSU}; MUE MAI 1: additional
+    lesions on separate lines with anatomic or distinct modifiers); CMS MCD article A53399 and CMS X{EPSU}
+    guidance (2015); Med3000 / medicalcodingcorner examples (11603, 11402-59, 11401-59).
     """
 
     name = "Second excision without a distinct-lesion modifier"
@@ -51,32 +55,29 @@ class SecondExcisionWithoutDistinctModifier(Rule):
             for day, lines in family_lines(ctx, family):
                 if len(lines) < 2:
                     continue
+                # The highest-valued line is the natural one to leave bare; a group where any one line is bare
+                # and every other already carries a distinct or distinguishing anatomic modifier is accepted.
                 ordered = sorted(lines, key=lambda ln: -amount(ctx, ln.code, 1, day))
-                first = ordered[0]
-                for index, line in enumerate(ordered[1:], start=1):
-                    others = [o for o in ordered if o is not line]
-                    if has_distinct_modifier(line, others):
-                        continue
-                    verdicts = [distinct_lesions(ctx, line, o) for o in ordered[:index]]
-                    if False in verdicts:
-                        continue  # same lesion twice: a duplicate, not a second lesion
-                    safe = all(v is True for v in verdicts)
+                for found in lines_needing_distinct_modifier(ctx, ordered):
+                    line, kept = found.line, found.kept
                     kind = family.removeprefix("excision_")
                     yield self.finding(
-                        [line.line_id, first.line_id],
+                        [line.line_id, kept.line_id],
                         f"{len(lines)} {kind} excisions on {day} (lines {', '.join(ln.line_id for ln in ordered)}): "
-                        f"each excised lesion is its own line and every line after the first ({first.code}, line "
-                        f"{first.line_id}) needs a distinct-lesion modifier or the payer denies it as a duplicate. "
+                        f"each excised lesion is its own line and every line but one needs a distinct-lesion "
+                        f"modifier or the payer denies it as a duplicate. Line {kept.line_id} ({kept.code}, the "
+                        f"highest-valued line without a modifier) stays as billed; line {line.line_id} ({line.code}) "
+                        "needs the modifier. "
                         + (
                             f"The chart documents a different lesion/site: append {modifier} to line "
                             f"{line.line_id} ({line.code})."
-                            if safe
+                            if found.documented
                             else f"Only if the chart documents a separate lesion, append {modifier} to line "
                             f"{line.line_id} ({line.code}); document lesion id and site for each excision."
                         ),
                         fix=Fix(
                             FixAction.ADD_MODIFIER,
-                            Applicability.SAFE if safe else Applicability.NEEDS_DOCUMENTATION,
+                            Applicability.SAFE if found.documented else Applicability.NEEDS_DOCUMENTATION,
                             (line.line_id,),
                             f"append {modifier} to {line.code}",
                             modifier=modifier,
