@@ -26,6 +26,16 @@ class DraftLine:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def replaced_modifiers(fix: Fix, lines: Iterable[ClaimLine]) -> list[str]:
+    """The modifiers an `add_modifier` fix takes off its lines as billed (a distinct-service modifier replaces
+    the others: 59 and X{EPSU} are never billed together), so a reader of the fix applies it as the engine does."""
+    if fix.action is not FixAction.ADD_MODIFIER or fix.modifier not in DISTINCT_MODIFIERS:
+        return []
+    targets = set(fix.line_ids)
+    billed = {m for line in lines if line.line_id in targets for m in line.modifiers}
+    return sorted(m for m in billed if m in DISTINCT_MODIFIERS and m != fix.modifier)
+
+
 def _add_modifier(line: DraftLine, modifier: str) -> None:
     if modifier in line.modifiers:
         return

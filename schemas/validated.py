@@ -52,6 +52,10 @@ class FixOut(WireModel):
     code: ProcedureCode | None = None
     units: int | None = None
     title: str = ""
+    # Added fields (the contract is extended only by adding): an add_line fix's new-line modifiers, and the
+    # modifiers an add_modifier fix takes off the line (59 and X{EPSU} replace one another, never both).
+    modifiers: list[Modifier] = []
+    replaces: list[Modifier] = []
 
 
 class FindingOut(WireModel):

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from rules.engine import Verdict, evaluate
 from rules.exceptions import RuleCrashError
+from rules.fixes import replaced_modifiers
 from rules.ruleset import RuleSet
 from schemas import (
     Claim,
@@ -170,6 +171,8 @@ def validated_event(event: ClaimSubmitted, verdict: Verdict) -> ClaimValidated:
                 code=f.fix.code,
                 units=f.fix.units,
                 title=f.fix.title,
+                modifiers=list(f.fix.modifiers),
+                replaces=replaced_modifiers(f.fix, event.claim.lines),
             ),
             revenue_impact=f.revenue_impact,
             reference=f.reference,

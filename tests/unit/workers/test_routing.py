@@ -101,3 +101,65 @@ class TestRouteClaim:
         letter = body(route_claim(SOURCE, b'{"schema":"remit.received.v1"}', default_ruleset(), "1.0"))
         assert letter["reason"] == "schema_invalid"
         assert "claim.submitted.v1" in letter["error_message"]
+
+
+MALIGNANT = "malignant"
+
+
+class TestFixFields:
+    """The added fix fields let a consumer apply a fix exactly as `corrected_lines` does."""
+
+    @staticmethod
+    def validated(lines: list[dict[str, Any]], diagnoses: list[str]) -> dict[str, Any]:
+        claim = make_claim(lines, diagnoses=diagnoses)
+        raw = orjson.dumps(
+            {
+                "schema": "claim.submitted.v1",
+                "event_id": "evt-fix",
+                "occurred_at": "2026-03-03T10:00:00Z",
+                "claim": claim.model_dump(mode="json"),
+            }
+        )
+        return body(route_claim(SOURCE, raw, default_ruleset(), "1.0"))
+
+    def test_an_x_modifier_fix_says_it_replaces_the_billed_59(self) -> None:
+        out = self.validated(
+            [
+                {
+                    "code": "11600",
+                    "documentation": {
+                        "lesion_id": "A",
+                        "body_region": "trunk",
+                        "technique": "excision",
+                        "lesion_type": "malignant",
+                        "lesion_diameter_cm": 0.3,
+                        "margin_cm": 0.1,
+                    },
+                },
+                {
+                    "code": "11102",
+                    "modifiers": ["59"],
+                    "dx_pointers": [2],
+                    "documentation": {"lesion_id": "B", "body_region": "arm", "technique": "tangential"},
+                },
+            ],
+            ["C44.519", "D48.5"],
+        )
+        fixes = [f["fix"] for f in out["findings"] if f["fix"] and f["fix"]["action"] == "add_modifier"]
+        assert [{"modifier": "XS", "replaces": ["59"]}] == [
+            {"modifier": f["modifier"], "replaces": f["replaces"]} for f in fixes
+        ]
+        corrected = [line for line in out["corrected_lines"] if line["code"] == "11102"]
+        assert ["XS"] == corrected[0]["modifiers"]
+
+    def test_a_new_modifier_on_a_bare_line_replaces_nothing(self) -> None:
+        out = self.validated(
+            [
+                {"code": "17263", "documentation": {"lesion_id": "A", "body_region": "arm", "lesion_type": MALIGNANT}},
+                {"code": "17263", "documentation": {"lesion_id": "B", "body_region": "leg", "lesion_type": MALIGNANT}},
+            ],
+            ["C44.619", "C44.719"],
+        )
+        fixes = [f["fix"] for f in out["findings"] if f["fix"] and f["fix"]["action"] == "add_modifier"]
+        assert fixes, out["findings"]
+        assert all([] == f["replaces"] for f in fixes)
