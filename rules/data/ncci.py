@@ -113,8 +113,33 @@ def parse_ptp_curated(text: str, *, name: str = "ptp") -> tuple[TableMeta, PtpTa
             raise DataTableError(f"{name}: data row {number}: {exc}") from exc
         if edit.modifier_indicator not in ("0", "1", "9"):
             raise DataTableError(f"{name}: data row {number}: modifier indicator must be 0, 1 or 9")
-        edits[(edit.column1, edit.column2)] = edit
+        key = (edit.column1, edit.column2)
+        old = edits.get(key)
+        if old is not None:
+            if _in_force_during(old, meta) and _in_force_during(edit, meta):
+                raise DataTableError(
+                    f"{name}: data row {number}: {key[0]}/{key[1]} has two rows in force within the edition "
+                    "(one pair keeps one edit per edition: end one row before the other starts)"
+                )
+            if _ptp_rank(old, meta) >= _ptp_rank(edit, meta):
+                continue
+        edits[key] = edit
     return meta, PtpTable(edits)
+
+
+def _in_force_during(edit: PtpEdit, meta: TableMeta) -> bool:
+    """The edit applies on at least one day the edition covers (indicator 9 switches a pair off)."""
+    if edit.modifier_indicator == "9":
+        return False
+    starts_in_time = meta.effective_to is None or edit.effective <= meta.effective_to
+    return starts_in_time and (edit.deletion is None or edit.deletion >= meta.effective_from)
+
+
+def _ptp_rank(edit: PtpEdit, meta: TableMeta) -> tuple[bool, bool, date, date]:
+    """Duplicate keys in a curated edition: the row in force during the edition wins over a row deleted before
+    it (e.g. the CMS 17000/17281 row deleted 2004-12-31 quoted beside the curated row in force since 2005), so
+    every date of service the edition covers gets the row in force on that date; then the latest row."""
+    return (_in_force_during(edit, meta), edit.deletion is None, edit.deletion or date.max, edit.effective)
 
 
 def parse_mue_curated(text: str, *, name: str = "mue") -> tuple[TableMeta, MueTable]:
