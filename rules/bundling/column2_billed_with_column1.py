@@ -70,6 +70,7 @@ class Column2BilledWithColumn1(Rule):
 
     ## Example
     11102 (biopsy, lesion A) with 11600 (excision, lesion A) -> remove 11102 (bundled).
+    11104-XS (punch biopsy, lesion A) with 11401 (excision, lesion A) -> remove 11104 (the XS is contradicted).
     11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS
     (59 for a payer profile without X{EPSU}).
     17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17263-XS (AAD 2011 example).
@@ -77,14 +78,20 @@ class Column2BilledWithColumn1(Rule):
     ## Fix safety
     Adding the payer's distinct modifier is `safe` only when the chart's lesion ids or sites show distinct
     lesions for every column-1 line; otherwise it `needs_documentation`. Removing the column-2 line is
-    `safe` for an indicator-0 edit or a documented same lesion, except for a biopsy that already carries
-    a bypass modifier on the same lesion: the biopsy is billable when its result, read before the
-    definitive procedure, decided it, so that removal `needs_documentation`.
+    `safe` for an indicator-0 edit or a documented same lesion, with or without a billed bypass modifier:
+    a modifier that claims a distinct service on the lesion the chart's lesion id names is contradicted,
+    not evidence. That holds for a biopsy of the lesion then excised, destroyed or shaved too: it is
+    billable only when its result, read before the definitive procedure, decided it, and the
+    documentation has no field that records such a result, so the billed modifier is not taken for it.
+    The exception is a same-lesion biopsy on a Mohs day: it is billable (with 59/XS) when no prior
+    pathology confirmed the lesion, which the claim cannot tell, so that removal `needs_documentation`.
 
     ## References
     NCCI Policy Manual for Medicare Services, ch. I (PTP edits, modifier indicators, NCCI-associated
     modifiers) and ch. III (biopsy with excision: biopsy is column 2); CMS MCD article A53399 (modifier 59);
-    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011).
+    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); coding-rules.md
+    "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
+    before the definitive procedure, decided it).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -184,10 +191,26 @@ class Column2BilledWithColumn1(Rule):
         family = ctx.ruleset.families.get(column2.code)
         is_biopsy = family is not None and family.family == "biopsy"
         title = f"remove bundled {column2.code}"
+        column1_family = ctx.ruleset.families.get(pair.column1.code)
+        mohs_biopsy = is_biopsy and column1_family is not None and column1_family.family == "mohs"
+        if pair.bypass and mohs_biopsy:
+            return self.finding(
+                ids,
+                f"{self._pair(column2, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the same "
+                f"lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
+                f"{column2.line_id}. A biopsy of the same lesion is billable only when its result, read before the "
+                "definitive procedure, decided it: keep the line only if the chart says so.",
+                fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
+            )
         if pair.bypass:
+            # The billed modifier claims a separate lesion/site; the chart's lesion id says otherwise. A biopsy of
+            # the lesion then treated is part of that procedure unless its result, read before the definitive
+            # procedure, decided it. The documentation has no field recording that, so the billed modifier is not
+            # evidence of the exception: the line goes as it would without the modifier.
             exception = (
-                " A biopsy of the same lesion is billable only when its result, read before the definitive "
-                "procedure, decided it: keep the line only if the chart says so."
+                " A biopsy of the lesion then treated is part of that procedure unless its result, read before the "
+                "definitive procedure, decided it, and the chart records no such result. Keep the line only if the "
+                "chart documents that pathology result, read before the procedure, and that it decided it."
                 if is_biopsy
                 else ""
             )
@@ -196,15 +219,9 @@ class Column2BilledWithColumn1(Rule):
                 f"{self._pair(column2, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the same "
                 f"lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
                 f"{column2.line_id}.{exception}",
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.NEEDS_DOCUMENTATION if is_biopsy else Applicability.SAFE,
-                    (column2.line_id,),
-                    title,
-                ),
+                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
             )
-        column1_family = ctx.ruleset.families.get(pair.column1.code)
-        if is_biopsy and column1_family is not None and column1_family.family == "mohs":
+        if mohs_biopsy:
             # CPT/LCD A56836: a same-day biopsy of the Mohs lesion is billable (with 59/XS on the biopsy) when
             # no pathology confirmed the lesion beforehand; the claim cannot tell, so the chart decides.
             return self.finding(
