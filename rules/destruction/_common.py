@@ -11,13 +11,32 @@ BENIGN = "destruction_benign"
 MALIGNANT = "destruction_malignant"
 SKIN_TAGS = "skin_tag_removal"
 LESION_TYPES = ("premalignant", "benign", "malignant")
+# ICD-10-CM L91.8 (other hypertrophic disorders of the skin) is the code for skin tags / acrochordons
+# (rules/data/diagnosis_classes.csv); the documentation has no lesion type of its own for skin tags.
+SKIN_TAG_DIAGNOSES = ("L918",)
+
+
+def skin_tags_only(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """True when a benign destruction line (17110/17111) treats skin tags: every pointed diagnosis is a skin-tag
+    code and the documented lesion type, if any, is benign (coding-rules.md: 17110 is "not skin tags")."""
+    entry = ctx.ruleset.families.get(line.code)
+    if entry is None or entry.family != BENIGN or ctx.doc(line).lesion_type not in (None, "benign"):
+        return False
+    pointed = ctx.diagnoses(line)
+    return bool(pointed) and len(skin_tag_diagnoses(ctx, line)) == len(pointed)
+
+
+def skin_tag_diagnoses(ctx: ClaimContext, line: ClaimLine) -> list[str]:
+    """The line's pointed skin-tag diagnoses (L91.8)."""
+    return [dx for dx in ctx.diagnoses(line) if dx.replace(".", "").upper().startswith(SKIN_TAG_DIAGNOSES)]
 
 
 def contradicted(ctx: ClaimContext, line: ClaimLine) -> bool:
-    """True when the line documents a lesion type other than its code family's (DES005's case)."""
+    """True when the line documents a lesion type other than its code family's, or skin tags on a benign
+    destruction code (DES005's cases)."""
     entry = ctx.ruleset.families.get(line.code)
     documented = ctx.doc(line).lesion_type
-    return bool(entry and documented in LESION_TYPES and documented != entry.lesion_type)
+    return bool(entry and documented in LESION_TYPES and documented != entry.lesion_type) or skin_tags_only(ctx, line)
 
 
 def any_contradicted(ctx: ClaimContext, lines: list[ClaimLine]) -> bool:

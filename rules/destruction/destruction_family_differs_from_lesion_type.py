@@ -8,7 +8,17 @@ from datetime import date
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
-from rules.destruction._common import BENIGN, LESION_TYPES, MALIGNANT, PREMALIGNANT, session_count
+from rules.destruction._common import (
+    BENIGN,
+    LESION_TYPES,
+    MALIGNANT,
+    PREMALIGNANT,
+    SKIN_TAGS,
+    contradicted,
+    session_count,
+    skin_tag_diagnoses,
+    skin_tags_only,
+)
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
@@ -24,7 +34,9 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     Destruction codes are chosen by what the lesion is: premalignant (actinic keratoses) 17000/+17003/
     17004, benign (warts, seborrheic keratoses) 17110/17111, malignant 17260-17286 by site and lesion
     diameter, one line per lesion. When `documentation.lesion_type` names another family, recodes into it
-    by the documented lesion count (benign/premalignant) or site and diameter (malignant).
+    by the documented lesion count (benign/premalignant) or site and diameter (malignant). Skin tags are
+    not benign destruction: a 17110/17111 line whose pointed diagnoses are all skin tags (ICD-10-CM L91.8,
+    acrochordon) is recoded to 11200 (up to 15 tags) + 11201 per additional 10 by the documented count.
 
     ## Why is this bad?
     A benign lesion coded 17000 or a premalignant one coded 17110 is a code-selection error: the payer's
@@ -33,14 +45,19 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     ## Example
     17000 + 17003 x4 for 5 seborrheic keratoses (lesion_type benign) -> 17110 x1.
     17110 for 8 actinic keratoses (lesion_type premalignant) -> 17000 + 17003 x7.
+    17110 for 5 skin tags (pointed diagnosis L91.8 only, lesion_count 5) -> 11200 x1.
 
     ## Fix safety
     `safe` when the documentation gives what the new code needs (lesion type and count; for malignant,
-    body region and diameter of a single lesion). Otherwise the finding asks for that documentation.
+    body region and diameter of a single lesion; for skin tags, the count and only skin-tag diagnoses
+    pointed, with no other lesion type documented). Otherwise the finding asks for that documentation;
+    a line that also points to another diagnosis is not recoded.
 
     ## References
-    AMA CPT 2026 destruction descriptors 17000-17004, 17110-17111, 17260-17286; coding-rules.md
-    "Destruction" ("the code family follows the lesion type").
+    AMA CPT 2026 destruction descriptors 17000-17004, 17110-17111, 17260-17286 and skin tag removal
+    descriptors 11200/+11201; coding-rules.md "Destruction" ("the code family follows the lesion type";
+    benign destruction is "warts, seborrheic keratoses, etc., not skin tags") and "Skin tags";
+    ICD-10-CM 2026 L91.8 (skin tag, acrochordon; rules/data/diagnosis_classes.csv).
     """
 
     name = "Destruction family differs from the lesion type"
@@ -63,6 +80,97 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                     group = [ln for ln in lines if table.family_of(ln.code) == PREMALIGNANT]
                 existing = [ln for ln in lines if table.family_of(ln.code) == _FAMILY_OF_TYPE[kind]]
                 yield from self._recode(ctx, day, family, kind, group, existing)
+            tags = [ln for ln in lines if skin_tags_only(ctx, ln)]
+            if tags:
+                yield from self._to_skin_tags(ctx, day, tags)
+            for line in lines:
+                if line not in tags and not contradicted(ctx, line):
+                    yield from self._some_skin_tags(ctx, line)
+
+    def _some_skin_tags(self, ctx: ClaimContext, line: ClaimLine) -> Iterator[Finding]:
+        """A 17110/17111 line pointing to skin tags and to other lesions: the tags belong on their own 11200 line."""
+        tags = skin_tag_diagnoses(ctx, line)
+        if not tags or ctx.ruleset.families.family_of(line.code) != BENIGN:
+            return
+        others = ", ".join(dx for dx in ctx.diagnoses(line) if dx not in tags)
+        yield self.finding(
+            [line.line_id],
+            f"{line.code} (line {line.line_id}) points to {', '.join(tags)} (skin tags) and to {others}: skin tags are "
+            f"not benign destruction. Bill the skin tags on their own 11200 line (+11201 per additional 10 beyond 15) "
+            f"with their count, and keep {line.code} for the other lesions only, with their count.",
+            fix=None,
+            severity=Severity.WARNING,
+        )
+
+    def _to_skin_tags(self, ctx: ClaimContext, day: date, group: list[ClaimLine]) -> Iterator[Finding]:
+        """17110/17111 lines whose pointed diagnoses are all skin tags (L91.8): 11200 (+11201 by count)."""
+        table = ctx.ruleset.families
+        ids = tuple(ln.line_id for ln in group)
+        billed = " + ".join(f"{ln.code} x{ln.units} (line {ln.line_id})" for ln in group)
+        dxs = ", ".join(dict.fromkeys(dx for ln in group for dx in ctx.diagnoses(ln)))
+        lead = (
+            f"{billed}: the pointed diagnosis ({dxs}) is skin tags (acrochordons), but {group[0].code} is benign "
+            "destruction of lesions other than skin tags. Skin tag removal, whatever the method, is 11200 (up to "
+            "and including 15 tags) + 11201 for each additional 10 tags or part thereof."
+        )
+        existing = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == SKIN_TAGS]
+        if existing:
+            yield self.finding(
+                ids,
+                f"{lead} Report these tags with the skin tag removal already billed (line {existing[0].line_id}) for "
+                f"the session's total count and remove line(s) {', '.join(ids)}.",
+                fix=None,
+            )
+            return
+        # contract.md: lesion_count is the lesions treated on that line, so several lines add up (each must say).
+        counts = [ctx.doc(ln).lesion_count for ln in group]
+        count = None if None in counts else sum(c for c in counts if c is not None)
+        target = table.counted(SKIN_TAGS, count or 1)
+        if target is None:
+            return
+        if count is None:
+            yield self.finding(
+                ids,
+                f"{lead} Count the tags in the chart (lesion_count) and recode line {ids[0]} to {target.code}, adding "
+                "11201 units for tags beyond 15.",
+                fix=Fix(
+                    FixAction.REPLACE_CODE,
+                    Applicability.NEEDS_DOCUMENTATION,
+                    ids[:1],
+                    f"recode as {target.code} if the chart documents skin tags",
+                    code=target.code,
+                    units=1,
+                ),
+            )
+            return
+        addon = table.addon_of(target.code)
+        extra = table.addon_units(addon, count) if addon else 0
+        after = [(target.code, 1)] + ([(addon.code, extra)] if addon and extra else [])
+        impact = delta(ctx, day, [(ln.code, ln.units) for ln in group], after)
+        coded = " + ".join(f"{c} x{u}" for c, u in after)
+        yield self.finding(
+            ids,
+            f"{lead} {count} skin tag(s) documented are {coded}: merge line(s) {', '.join(ids)} into {target.code} x1"
+            f"{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
+            fix=Fix(
+                FixAction.MERGE_LINES, Applicability.SAFE, ids, f"recode as {target.code}", code=target.code, units=1
+            ),
+            revenue_impact=impact,
+        )
+        if addon and extra:
+            yield self.finding(
+                ids,
+                f"{count} skin tags documented: tags 16-{count} are {addon.code} x{extra} (each additional 10 or part "
+                "thereof).",
+                fix=Fix(
+                    FixAction.ADD_LINE,
+                    Applicability.SAFE,
+                    (),
+                    f"add {addon.code} x{extra}",
+                    code=addon.code,
+                    units=extra,
+                ),
+            )
 
     def _recode(
         self, ctx: ClaimContext, day: date, family: str, kind: str, group: list[ClaimLine], existing: list[ClaimLine]
