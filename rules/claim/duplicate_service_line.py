@@ -101,10 +101,14 @@ class DuplicateServiceLine(Rule):
         one_per_day = edit is not None and edit.mai == 2 and edit.value <= 1 and further is None
         removed = ", ".join(line.line_id for line in rest)
         if lesion or one_per_day:
-            why = f"the same lesion ({lesion})" if lesion else f"its MUE allows {edit.value if edit else 1} per day"
+            why = (
+                f"for the same lesion ({lesion})"
+                if lesion
+                else f"and its MUE allows {edit.value if edit else 1} per day"
+            )
             return self.finding(
                 ids,
-                f"{code}{modifiers} is billed on lines {shown} for {day} for {why}: the repeat is denied as an "
+                f"{code}{modifiers} is billed on lines {shown} for {day} {why}: the repeat is denied as an "
                 f"exact duplicate (OA-18). Remove line(s) {removed}.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, tuple(r.line_id for r in rest), f"remove {code}"),
             )

@@ -48,10 +48,11 @@ class ExcisionMalignancyDiffersFromPathology(Rule):
         for found, step in lines_with_step(ctx, "pathology"):
             line = found.line
             kind = ctx.doc(line).lesion_type
+            article = "an" if kind == "uncertain" else "a"
             yield self.finding(
                 [line.line_id],
                 f"Line {line.line_id} bills {line.code}, a {step.before.lesion_type} excision, but the chart "
-                f"documents a {kind} lesion: benign vs malignant excision follows the final pathology"
+                f"documents {article} {kind} lesion: benign vs malignant excision follows the final pathology"
                 f"{' (uncertain behaviour is coded as benign)' if kind == 'uncertain' else ''}. Replace "
                 f"{line.code} with {found.target.code} ({money(step.impact)} for the pathology).",
                 fix=Fix(
