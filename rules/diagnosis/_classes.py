@@ -6,6 +6,7 @@ from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
+from rules.excision._expected import expected
 from rules.sites import dx_classes
 
 # Which family a malignant code becomes when benign, and back (same site group and size step).
@@ -41,3 +42,19 @@ def claim_diagnoses_of_class(ctx: ClaimContext, wanted: str) -> list[tuple[int, 
     """(pointer, code) of the claim's diagnoses of a class, e.g. to suggest re-pointing a line."""
     table = ctx.ruleset.families
     return [(i, dx) for i, dx in enumerate(ctx.claim.diagnoses, start=1) if table.diagnosis_class(dx) == wanted]
+
+
+def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> tuple[FamilyEntry | None, str]:
+    """The line's family entry as it will be resubmitted, and how to name it in a message.
+
+    An excision whose documented pathology contradicts its family is recoded by EXC003 (safe): the diagnosis
+    must then match the recoded code, so the diagnosis rules judge that code, not the billed one (judging the
+    billed one would say nothing now and raise a new error when the corrected claim is scrubbed again).
+    """
+    found = expected(ctx, line)
+    if found is not None and found.step("pathology") is not None:
+        return found.target, (
+            f"{found.target.code} (line {line.line_id}, billed {line.code} and recoded by the documented pathology, "
+            "EXC003)"
+        )
+    return ctx.ruleset.families.get(line.code), f"{line.code} (line {line.line_id})"

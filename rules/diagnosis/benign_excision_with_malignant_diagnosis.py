@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.context import ClaimContext
-from rules.diagnosis._classes import classes, counterpart, pointed
+from rules.diagnosis._classes import as_resubmitted, classes, counterpart, pointed
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.sites import EXCISION_CODES, delta, money
@@ -21,7 +21,10 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
     - no lesion type documented: the code is probably wrong (code_selection): the malignant excision of the
       same site and size is proposed, if the pathology report confirms malignancy;
     - lesion type documented benign or uncertain: the diagnosis contradicts the chart (diagnosis_mismatch).
-    A documented malignant lesion type is EXC003's.
+    A documented malignant lesion type is EXC003's. The line is judged as it will be resubmitted: a malignant
+    excision that EXC003 recodes to the benign one by the documented benign or uncertain pathology must not
+    keep pointing to a malignant diagnosis, so that pointer is reported now (diagnosis_mismatch), not first
+    when the corrected claim is scrubbed again.
 
     ## Why is this bad?
     Coding a carcinoma's excision as benign under-bills (11602 pays $69.48 more than 11402), and a claim
@@ -31,7 +34,8 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
     11402 pointing to C44.519 (basal cell carcinoma of the back) -> 11602 if pathology confirms.
 
     ## Fix safety
-    `needs_documentation`: the pathology report decides; nothing is applied automatically.
+    `needs_documentation`: the pathology report decides; nothing is applied automatically. A diagnosis that
+    contradicts the documented pathology gets no fix: the coder picks the ICD-10-CM code from the report.
 
     ## References
     coding-rules.md "Excisions" (C codes and in-situ D03/D04 are malignant; benign vs malignant follows final
@@ -45,20 +49,21 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
         for line in ctx.lines:
-            entry = table.get(line.code)
+            entry, label = as_resubmitted(ctx, line)
             if entry is None or entry.family != "excision_benign" or "malignant" not in classes(ctx, line):
                 continue
             documented = ctx.doc(line).lesion_type
             if documented == "malignant":
                 continue  # EXC003
-            head = f"Benign excision {line.code} (line {line.line_id}) points to {pointed(ctx, line)}"
+            head = f"Benign excision {label} points to {pointed(ctx, line)}"
             if documented in ("benign", "uncertain", "premalignant"):
                 yield self.finding(
                     [line.line_id],
                     f"{head}, but the chart documents a {documented} lesion: the diagnosis contradicts the pathology. "
-                    "Point the line to the lesion's own (benign/uncertain) diagnosis, or correct the lesion type.",
+                    f"Point line {line.line_id} to the lesion's own benign (D22, D23, L82 ...) or uncertain-behaviour "
+                    "(D48.5) diagnosis from the pathology report, adding it to the claim's diagnoses if it is not "
+                    "listed, or correct the lesion type.",
                     category=Category.DIAGNOSIS_MISMATCH,
                 )
                 continue

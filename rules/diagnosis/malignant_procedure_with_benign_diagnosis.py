@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.context import ClaimContext
-from rules.diagnosis._classes import claim_diagnoses_of_class, classes, counterpart, pointed
+from rules.diagnosis._classes import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
@@ -25,7 +25,10 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     - the chart documents nothing: benign diagnoses are a diagnosis_mismatch, an uncertain-behaviour
       diagnosis a code_selection issue (D48.5 is coded with the benign excision unless pathology is
       malignant); the benign code is proposed if the pathology report confirms it.
-    A documented benign or uncertain lesion type is EXC003/DES005's.
+    A documented benign or uncertain lesion type is EXC003/DES005's. An excision is judged as it will be
+    resubmitted: a benign excision that EXC003 recodes to the malignant one by the documented pathology must
+    point to a malignant diagnosis too, so a benign or D48.5 pointer is reported now (diagnosis_mismatch), not
+    first when the corrected claim is scrubbed again.
 
     ## Why is this bad?
     The payer matches the procedure with its diagnosis: a malignant excision for a nevus is denied for
@@ -35,7 +38,9 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     11602 pointing only to D22.5 -> point to the malignant diagnosis, or recode 11402 if benign.
 
     ## Fix safety
-    `needs_documentation`: only the pathology report says which of code and diagnosis is wrong.
+    `needs_documentation`: only the pathology report says which of code and diagnosis is wrong. When the
+    chart documents a malignant lesion the code is right (or recoded by EXC003) and only the diagnosis must
+    change: no fix is proposed, since the specific ICD-10-CM code comes from the pathology report.
 
     ## References
     coding-rules.md "Excisions" (benign vs malignant follows final pathology; D48.5 with benign excision);
@@ -49,7 +54,6 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     triggers = EXCISION_CODES | MALIGNANT_DESTRUCTION_CODES | MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
         malignant = claim_diagnoses_of_class(ctx, "malignant")
         hint = (
             f" The claim lists {', '.join(f'{dx} (pointer {i})' for i, dx in malignant)}: point the line to it."
@@ -57,7 +61,7 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
             else ""
         )
         for line in ctx.lines:
-            entry = table.get(line.code)
+            entry, label = as_resubmitted(ctx, line)
             if entry is None or entry.lesion_type != "malignant" or entry.is_addon:
                 continue
             found = classes(ctx, line)
@@ -66,15 +70,14 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
             documented = ctx.doc(line).lesion_type
             if documented in ("benign", "uncertain", "premalignant"):
                 continue  # EXC003 / DES005 recode from the documented pathology
-            head = (
-                f"{line.code} (line {line.line_id}) is a malignant-lesion procedure but points only to "
-                f"{pointed(ctx, line)}"
-            )
+            head = f"{label} is a malignant-lesion procedure but points only to {pointed(ctx, line)}"
             if documented == "malignant":
                 yield self.finding(
                     [line.line_id],
-                    f"{head}, while the chart documents a malignant lesion: the diagnosis pointer is wrong. Point "
-                    f"the line to the malignant diagnosis from the pathology report (C code, D03/D04 in situ).{hint}",
+                    f"{head}, while the chart documents a malignant lesion: the diagnosis must follow the pathology "
+                    f"too. Point line {line.line_id} to the malignant neoplasm code of the site from the pathology "
+                    "report (C43-C44/C4A, D03-D04 in situ), adding it to the claim's diagnoses if it is not "
+                    f"listed.{hint}",
                 )
                 continue
             other = counterpart(ctx, entry)

@@ -20,7 +20,9 @@ class ExcisionMalignancyDiffersFromPathology(Rule):
     `documentation.lesion_type`, which is the final pathology where there is one: malignant (including
     in-situ carcinoma and melanoma) -> malignant excision; benign or uncertain behaviour -> benign
     excision. Recodes within the same site group and size step. Lines without a documented lesion type are
-    judged from their diagnoses by DXM001/DXM002.
+    judged from their diagnoses by DXM001/DXM002, which also judge the recoded line: when its pointed
+    diagnosis still contradicts the pathology (e.g. 11402 -> 11602 pointing to D48.5, or 11602 -> 11402
+    pointing to C44.519) they report the diagnosis to change, so one pass lists all the resubmission needs.
 
     ## Why is this bad?
     Benign vs malignant excision follows the final pathology report; coding a basal cell carcinoma as a
