@@ -136,10 +136,21 @@ def amount(ctx: ClaimContext, code: str | None, units: int, day: date) -> Decima
 
 
 def delta(ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after: Iterable[tuple[str, int]]) -> Decimal:
-    """Revenue change from billing `before` (code, units) to `after`: + is more for the practice."""
-    return sum((amount(ctx, c, u, day) for c, u in after), Decimal("0.00")) - sum(
-        (amount(ctx, c, u, day) for c, u in before), Decimal("0.00")
-    )
+    """Revenue change from billing `before` (code, units) to `after`: + is more for the practice.
+
+    Units are netted per code first, and each code's units added (or removed) are priced once
+    (units x RVU x CF, rounded once): one more 17312 is +$402.81, as a coder prices it, not the difference
+    of the two separately rounded totals (x2 $805.63 - x1 $402.81 = $402.82).
+    """
+    net: dict[str, int] = {}
+    for code, units in after:
+        net[code] = net.get(code, 0) + units
+    for code, units in before:
+        net[code] = net.get(code, 0) - units
+    total = Decimal("0.00")
+    for code, units in net.items():
+        total += amount(ctx, code, units, day) if units > 0 else -amount(ctx, code, -units, day)
+    return total
 
 
 def mue_flags(ctx: ClaimContext, code: str, units: int, day: date) -> bool:

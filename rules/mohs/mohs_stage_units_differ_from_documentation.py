@@ -26,7 +26,8 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
     chart documents every stage); billing more stages than documented is an overpayment found on audit.
 
     ## Example
-    17311 with mohs_stage 3 and no add-on -> 17311 + 17312 x2 (+$805.63).
+    17311 with mohs_stage 3 and no add-on -> 17311 + 17312 x2 (+$805.63); 17311 + 17312 x1 with mohs_stage 3
+    -> 17312 x2 (+$402.81: the revenue figure is the amount of the units added or removed, priced once).
 
     ## Fix safety
     `safe`: the stages come from the lines' own documentation. Lesions without a documented stage are left
