@@ -3,7 +3,8 @@
 One primary per encounter: the highest technique performed (incisional > punch > tangential, `rank` in
 code_families.csv); every other biopsy is the add-on of its own technique. A line's technique is the one its
 documentation states, else the one its code means. Every BIO rule fixes lines toward this one plan, so
-their fixes never disagree.
+their fixes never disagree. With no primary billed (add-ons alone), the date is planned only when every biopsy
+line documents its technique: then the chart says which biopsy is the primary.
 """
 
 from __future__ import annotations
@@ -48,14 +49,23 @@ class BiopsyPlan:
     def billed_primaries(self) -> list[PlannedLine]:
         return [p for p in self.lines if p.billed.is_primary]
 
+    def planned(self, line: ClaimLine) -> PlannedLine | None:
+        """The plan of `line`, or None when the line is not one of this date's planned biopsies."""
+        return next((p for p in self.lines if p.line.line_id == line.line_id), None)
 
-def _technique(ctx: ClaimContext, line: ClaimLine, billed: FamilyEntry) -> str:
+
+def _documented_technique(ctx: ClaimContext, line: ClaimLine) -> str | None:
+    """The biopsy technique the line's documentation states (tangential for shave), or None."""
     documented = ctx.doc(line).technique
     if documented:
         entry = ctx.ruleset.families.technique_code(FAMILY, documented, "primary")
         if entry is not None:
             return entry.technique
-    return billed.technique
+    return None
+
+
+def _technique(ctx: ClaimContext, line: ClaimLine, billed: FamilyEntry) -> str:
+    return _documented_technique(ctx, line) or billed.technique
 
 
 def _treated_lesions(ctx: ClaimContext, day: date) -> set[str]:
@@ -71,7 +81,12 @@ def _treated_lesions(ctx: ClaimContext, day: date) -> set[str]:
 
 
 def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
-    """The plan for one date, or None when no biopsy primary is billed (add-on alone: the AOC rules' job).
+    """The plan for one date, or None when there is nothing to plan.
+
+    With no biopsy primary billed (add-ons alone) the date is planned only when every biopsy line documents
+    its technique: the highest documented technique is the primary, so the add-on billed for it is recoded
+    to its primary. Without that documentation, which service was the primary is the chart's to say (the
+    add-on-code rule, AOC001, asks for it).
 
     A biopsy of a lesion excised, destroyed or removed by Mohs the same day is left out: it is part of that
     procedure (removed by the PTP rule, BND001, or questioned by MOH005), so it neither counts as the primary
@@ -89,7 +104,11 @@ def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
         if primary_entry is None:
             return None
         found.append((line, billed, technique, primary_entry))
-    if not any(billed.is_primary for _, billed, _, _ in found):
+    if not found:
+        return None
+    if not any(billed.is_primary for _, billed, _, _ in found) and not all(
+        _documented_technique(ctx, line) for line, _, _, _ in found
+    ):
         return None
     # The primary: highest rank; among equals a line already billed as a primary of its technique, then the first.
     ranked = sorted(
@@ -109,7 +128,8 @@ def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
 
 
 def plans(ctx: ClaimContext) -> list[BiopsyPlan]:
-    """The plan of every date with a biopsy primary (computed once per claim)."""
+    """The plan of every date with a biopsy primary billed, or with biopsy add-ons alone whose techniques are
+    all documented (computed once per claim)."""
     return memo(ctx, ("biopsy-plans",), lambda: _plans(ctx))
 
 
@@ -120,6 +140,15 @@ def _plans(ctx: ClaimContext) -> list[BiopsyPlan]:
         if plan is not None:
             out.append(plan)
     return out
+
+
+def planned_line(ctx: ClaimContext, line: ClaimLine) -> PlannedLine | None:
+    """The plan of a biopsy line (the code it should carry), or None when its date has no plan or the line is
+    not in it."""
+    for plan in plans(ctx):
+        if plan.day == line.service_date:
+            return plan.planned(line)
+    return None
 
 
 def describe(plan: BiopsyPlan) -> str:

@@ -53,9 +53,12 @@ class BiopsyPrimaryUnitsAboveOne(Rule):
                     continue
                 extra = line.units - 1
                 lost = delta(ctx, plan.day, [(target.code, line.units)], [(target.code, 1)])
+                recoded = line.code != target.code
+                billed = f"{line.code}, recoded to {target.code}," if recoded else target.code
                 yield self.finding(
                     [line.line_id],
-                    f"{target.code} on line {line.line_id} is billed x{line.units}, but it describes a single "
+                    f"{billed} on line {line.line_id} is billed x{line.units}, but "
+                    f"{target.code if recoded else 'it'} describes a single "
                     f"lesion: bill it once and report the other {extra} {planned.technique} biopsies as +{addon.code} "
                     f"x{extra}. Set line {line.line_id} to 1 unit ({money(lost)}).",
                     fix=Fix(FixAction.SET_UNITS, Applicability.SAFE, (line.line_id,), f"{target.code} x1", units=1),

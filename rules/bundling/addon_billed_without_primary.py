@@ -7,9 +7,12 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
+from rules.biopsy._plan import planned_line
 from rules.context import ClaimContext
 from rules.data.ncci import AddonEdit, AddonTable
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.mohs._lesions import documented_group, expected_code
+from rules.mohs._lesions import lesions as mohs_lesions
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
 
@@ -23,6 +26,30 @@ def is_addon_code(ctx: ClaimContext, code: str, day: date, table: AddonTable | N
         return True
     fee = ctx.fee(code, day)
     return fee is not None and fee.is_addon
+
+
+def recoded_by_family(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """A family rule recodes the add-on line, or the primary of its day, into a pairing CPT accepts.
+
+    - Biopsy: the line is in the date's biopsy plan (rules/biopsy/_plan.py). The plan's primary is the
+      highest technique performed and every other biopsy the add-on of its own technique, which that
+      primary accepts (BIO001/BIO002/BIO004 recode toward it, BIO003 splits units).
+    - Mohs: the line is an additional stage (+17312/+17314) of a lesion with a first stage that day, and
+      its site group as the chart decides it (its documented body region, MOH002, else its billed code's)
+      is the lesion's, the group MOH002 codes the first stage in. An undocumented add-on of the other
+      group than its first stage is still reported here: only its pairing with that first stage (MOH001)
+      says which lesion it belongs to.
+    """
+    if planned_line(ctx, line) is not None:
+        return True
+    for lesion in mohs_lesions(ctx, line.service_date):
+        if any(stage.line_id == line.line_id for stage in lesion.stages):
+            billed = ctx.ruleset.families.get(line.code)
+            group = documented_group(ctx, line) or (billed.site_group if billed is not None else None)
+            if group is None or group != lesion.group:
+                return False
+            return expected_code(ctx, line, group) is not None and expected_code(ctx, lesion.primary, group) is not None
+    return False
 
 
 @register(code="AOC001", slug="addon-billed-without-primary", status=Stable("0.1.0"))
@@ -39,7 +66,10 @@ class AddonBilledWithoutPrimary(Rule):
       only service billed that day.
     A primary billed on another date of the claim is mentioned (CMS allows that only in unusual cases).
     Which add-on of a family belongs with which primary (11105 after 11104, 17003 units) is left to the
-    family rules.
+    family rules, and so is an add-on line they recode into a valid pairing: a biopsy add-on of a date
+    the biopsy rules plan (11102 + 11105 -> 11104 + 11103; 11103 alone with its technique documented ->
+    11102), a Mohs stage coded by the site the chart documents (MOH002: 17311 + 17314, both on the
+    cheek, -> 17311 + 17312). Reporting "remove it" or "add 17313" there would contradict the recode.
 
     ## Why is this bad?
     An add-on code is "rarely eligible for payment if it is the only procedure reported" (CMS AOC edits):
@@ -53,11 +83,13 @@ class AddonBilledWithoutPrimary(Rule):
 
     ## Fix safety
     Adding the primary (when the add-on has a single primary) or removing the add-on `needs_documentation`:
-    only the chart says whether the primary service was performed.
+    only the chart says whether the primary service was performed. Where the chart does say it (the
+    technique of every biopsy, the site of the Mohs lesion), the family rules recode safely instead.
 
     ## References
     CMS NCCI add-on code edits (AOC file, types 1-3) and NCCI Policy Manual ch. I (add-on codes); X12 CARC
-    B15, RARC N122; AMA CPT "List separately in addition to code for primary procedure".
+    B15, RARC N122; AMA CPT "List separately in addition to code for primary procedure"; AMA CPT biopsy
+    instructions 11102-11107 and Mohs descriptors 17311-17314 (for the family recodes it defers to).
     """
 
     name = "Add-on code without its primary"
@@ -87,6 +119,8 @@ class AddonBilledWithoutPrimary(Rule):
                     continue
                 if not primaries and others:
                     continue  # no listed primaries: another service that day may be the primary
+                if recoded_by_family(ctx, line):
+                    continue  # the biopsy or Mohs rules recode the day into a valid pairing
                 yield from self._report(ctx, line, edit, primaries, others)
 
     def _report(
