@@ -18,7 +18,8 @@ from schemas.claim import ClaimLine
 from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
 from rules.model import Applicability, Fix, FixAction
-from rules.sites import delta, memo
+from rules.mohs._lesions import lesions as mohs_lesions
+from rules.sites import delta, memo, same_lesion
 
 FAMILY = "biopsy"
 
@@ -148,6 +149,21 @@ def planned_line(ctx: ClaimContext, line: ClaimLine) -> PlannedLine | None:
     for plan in plans(ctx):
         if plan.day == line.service_date:
             return plan.planned(line)
+    return None
+
+
+def mohs_lesion_line(ctx: ClaimContext, line: ClaimLine) -> ClaimLine | None:
+    """The same-day Mohs first stage of the lesion a biopsy line documents, or None.
+
+    Such a biopsy is billable only when no prior pathology confirmed the lesion, then with 59 on the
+    biopsy (CMS article A56836; coding-rules.md "Mohs"): MOH005 asks the chart for it.
+    """
+    billed = ctx.ruleset.families.get(line.code)
+    if billed is None or billed.family != FAMILY:
+        return None
+    for lesion in mohs_lesions(ctx, line.service_date):
+        if same_lesion(ctx, line, lesion.primary):
+            return lesion.primary
     return None
 
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
+from rules.biopsy._plan import mohs_lesion_line, planned_line
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers._sites import counterparts, different_site
@@ -24,25 +25,36 @@ class Modifier59WhereXModifierApplies(Rule):
     the chart shows the line treats a different lesion or site than every same-day procedure it is distinct
     from (its NCCI PTP partners, else the same-day procedures on other lesions), it proposes XS for 59.
     Otherwise it is advice (info): say which X modifier the chart supports.
+    It judges the code the line will carry, not only the billed one:
+    - a biopsy line the biopsy rules recode to an add-on (a second primary biopsy, BIO001/BIO002/BIO004)
+      gets no X modifier: its 59 is removed, as MOD005 does on a billed add-on;
+    - a biopsy of the lesion removed by Mohs the same day, billed with 59, is left alone: that is the
+      documented exception (no prior pathology, MOH005 asks the chart), and no X modifier describes a
+      diagnostic biopsy of the same lesion, so 59 stays.
 
     ## Why is this bad?
     CPT says 59 is used only when no more descriptive modifier applies, and CMS introduced XE (separate
     encounter), XS (separate structure), XP (separate practitioner) and XU (unusual non-overlapping service)
     in 2015 as selective versions of 59; CMS prefers them and may require them for edits prone to 59
     misuse. 59 stays valid where none fits. This rule never proposes a modifier to get past an edit: it
-    replaces one distinct-service claim with a more precise one the chart supports.
+    replaces one distinct-service claim with a more precise one the chart supports. Add-on codes never
+    carry 59 or X{EPSU} (AAD "Modifier madness"): no NCCI edit pairs a primary with its own add-on.
 
     ## Example
     11600 (lesion A, back) + 11102-59 (lesion B, arm) -> 11600 + 11102-XS.
+    11106 (lesion A) + 11102-59 (lesion B) -> 11106 + 11103 (BIO001 recodes; 59 removed, no XS).
+    17311 (lesion A) + 11102-59 (lesion A, no prior pathology) -> kept as billed (MOH005).
 
     ## Fix safety
     Replacing 59 by XS is `safe` when lesion ids, body regions or sides documented on the lines differ;
-    otherwise the replacement `needs_documentation` (which of XE/XS/XP/XU the chart supports).
+    otherwise the replacement `needs_documentation` (which of XE/XS/XP/XU the chart supports). Removing 59
+    from a line recoded to an add-on is `safe`: the modifier bypasses nothing on an add-on.
 
     ## References
     CMS Transmittal 1422 / CR 8863 (MLN Matters MM8863, X{EPSU} modifiers, 2015); CMS MCD article A53399
     (modifier 59: different anatomic site or encounter; use a more descriptive modifier when one applies);
-    CPT Appendix A (modifier 59); NCCI Policy Manual ch. I §E.
+    CPT Appendix A (modifier 59); NCCI Policy Manual ch. I §E; AAD DermWorld "Modifier madness" (2019, no 59
+    on add-on codes); CMS billing article A56836 (Mohs: same-day biopsy with 59 when no prior pathology).
     """
 
     name = "Modifier 59 where an X{EPSU} modifier applies"
@@ -63,7 +75,30 @@ class Modifier59WhereXModifierApplies(Rule):
             fee = ctx.fee(line.code, line.service_date)
             if fee is not None and fee.is_addon:
                 continue  # no distinct-service modifier at all on an add-on: MOD005
+            if mohs_lesion_line(ctx, line) is not None:
+                continue  # same-lesion biopsy on a Mohs day: 59 is the exception's modifier (MOH005)
+            planned = planned_line(ctx, line)
+            if planned is not None and planned.target.is_addon:
+                yield self._recoded_to_addon(line, planned.target.code)
+                continue
             yield self._judge(ctx, line, counterparts(ctx, line))
+
+    def _recoded_to_addon(self, line: ClaimLine, addon: str) -> Finding:
+        return self.finding(
+            [line.line_id],
+            f"Line {line.line_id} ({line.code}) uses 59, but the biopsy rules recode it to the add-on {addon} (one "
+            f"primary biopsy per encounter; every other biopsy is an add-on). An add-on never carries 59 or an X "
+            f"modifier (AAD 'Modifier madness'): no NCCI edit pairs a primary with its own add-on, so the modifier "
+            f"bypasses nothing. Remove 59 from line {line.line_id}; do not replace it by XS.",
+            severity=Severity.ERROR,
+            fix=Fix(
+                FixAction.REMOVE_MODIFIER,
+                Applicability.SAFE,
+                (line.line_id,),
+                f"remove 59 from {line.code} (recoded to add-on {addon})",
+                modifier="59",
+            ),
+        )
 
     def _judge(self, ctx: ClaimContext, line: ClaimLine, others: list[ClaimLine]) -> Finding:
         head = (
