@@ -60,7 +60,9 @@ class Column2BilledWithColumn1(Rule):
     service (the payer profile may lay its own rows over it). When the pair is an edit, the column-2 line
     will be denied (CO-97/CO-236) unless the modifier indicator is 1 and an NCCI-associated modifier
     documents a distinct service. One finding per column-2 line names every column-1 line it is paired
-    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS).
+    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS). A biopsy of the
+    Mohs lesion billed with 59 on the Mohs day is left to MOH005: it is the documented exception (billable
+    with 59 when no prior pathology exists), which MOH005 asks the chart to confirm.
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
@@ -71,6 +73,7 @@ class Column2BilledWithColumn1(Rule):
     ## Example
     11102 (biopsy, lesion A) with 11600 (excision, lesion A) -> remove 11102 (bundled).
     11104-XS (punch biopsy, lesion A) with 11401 (excision, lesion A) -> remove 11104 (the XS is contradicted).
+    11102-59 (biopsy, lesion A) with 17311 (Mohs, lesion A) -> left to MOH005 (59 is the exception's modifier).
     11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS
     (59 for a payer profile without X{EPSU}).
     17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17263-XS (AAD 2011 example).
@@ -83,15 +86,18 @@ class Column2BilledWithColumn1(Rule):
     not evidence. That holds for a biopsy of the lesion then excised, destroyed or shaved too: it is
     billable only when its result, read before the definitive procedure, decided it, and the
     documentation has no field that records such a result, so the billed modifier is not taken for it.
-    The exception is a same-lesion biopsy on a Mohs day: it is billable (with 59/XS) when no prior
-    pathology confirmed the lesion, which the claim cannot tell, so that removal `needs_documentation`.
+    The exception is a same-lesion biopsy on a Mohs day: it is billable (with 59 on the biopsy) when no
+    prior pathology confirmed the lesion, which the claim cannot tell. Billed with 59 it is left to MOH005;
+    billed without a modifier, or with an X modifier (none describes a diagnostic biopsy of the same
+    lesion), its removal `needs_documentation`.
 
     ## References
     NCCI Policy Manual for Medicare Services, ch. I (PTP edits, modifier indicators, NCCI-associated
     modifiers) and ch. III (biopsy with excision: biopsy is column 2); CMS MCD article A53399 (modifier 59);
     AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); coding-rules.md
     "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
-    before the definitive procedure, decided it).
+    before the definitive procedure, decided it) and "Mohs" ("Same-day biopsy of the Mohs lesion only when
+    no prior pathology exists (then biopsy with 59)"; CMS billing article A56836).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -121,8 +127,23 @@ class Column2BilledWithColumn1(Rule):
                     if edit is not None:
                         bypass = tuple(bypass_modifiers(column1, column2))
                         pairs.append(_Pair(column1, edit, bypass, distinct_by_documentation(ctx, column1, column2)))
+                pairs = [p for p in pairs if not self._owned_elsewhere(ctx, column2, p)]
                 if pairs:
                     yield from self._judge(ctx, column2, pairs)
+
+    @staticmethod
+    def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
+        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005)."""
+        families = ctx.ruleset.families
+        first, second = families.get(pair.column1.code), families.get(column2.code)
+        return (
+            first is not None
+            and second is not None
+            and first.family == "mohs"
+            and second.family == "biopsy"
+            and pair.distinct is False
+            and "59" in column2.modifiers
+        )
 
     def _judge(self, ctx: ClaimContext, column2: ClaimLine, pairs: Sequence[_Pair]) -> Iterator[Finding]:
         ids = [column2.line_id, *(p.column1.line_id for p in pairs)]
@@ -194,12 +215,14 @@ class Column2BilledWithColumn1(Rule):
         column1_family = ctx.ruleset.families.get(pair.column1.code)
         mohs_biopsy = is_biopsy and column1_family is not None and column1_family.family == "mohs"
         if pair.bypass and mohs_biopsy:
+            # 59 on the biopsy is left to MOH005 (`_owned_elsewhere`); here another modifier claims the distinction.
             return self.finding(
                 ids,
                 f"{self._pair(column2, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the same "
-                f"lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
-                f"{column2.line_id}. A biopsy of the same lesion is billable only when its result, read before the "
-                "definitive procedure, decided it: keep the line only if the chart says so.",
+                f"lesion ({lesion}), so it is not a separate structure or encounter. A same-day biopsy of the Mohs "
+                "lesion is billable only when no prior pathology confirmed it, and then with 59 on the biopsy (no X "
+                f"modifier describes a diagnostic biopsy of the lesion then treated). Remove line {column2.line_id} "
+                "unless the chart documents that no prior pathology existed; if it does, bill the biopsy with 59.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
             )
         if pair.bypass:
@@ -222,13 +245,14 @@ class Column2BilledWithColumn1(Rule):
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
             )
         if mohs_biopsy:
-            # CPT/LCD A56836: a same-day biopsy of the Mohs lesion is billable (with 59/XS on the biopsy) when
+            # CPT/LCD A56836: a same-day biopsy of the Mohs lesion is billable (with 59 on the biopsy) when
             # no pathology confirmed the lesion beforehand; the claim cannot tell, so the chart decides.
             return self.finding(
                 ids,
                 f"{self._pair(column2, pair)} on the same lesion ({lesion}). A same-day biopsy of the Mohs lesion is "
-                f"billable only when no prior pathology confirmed it (then with {ctx.profile.distinct_modifier} or "
-                f"59 on the biopsy); if a prior biopsy diagnosed it, remove line {column2.line_id}.",
+                f"billable only when no prior pathology confirmed it (then with 59 on the biopsy: no X modifier "
+                f"describes a diagnostic biopsy of the same lesion); if a prior biopsy diagnosed it, remove line "
+                f"{column2.line_id}.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
             )
         return self.finding(
