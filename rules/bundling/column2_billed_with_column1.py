@@ -12,6 +12,7 @@ from rules.data.ncci import PtpEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
 from rules.registry import register
+from rules.repair._common import included_repairs
 from rules.scope import ClaimShape, EditIndex
 
 # NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
@@ -60,9 +61,12 @@ class Column2BilledWithColumn1(Rule):
     service (the payer profile may lay its own rows over it). When the pair is an edit, the column-2 line
     will be denied (CO-97/CO-236) unless the modifier indicator is 1 and an NCCI-associated modifier
     documents a distinct service. One finding per column-2 line names every column-1 line it is paired
-    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS). A biopsy of the
-    Mohs lesion billed with 59 on the Mohs day is left to MOH005: it is the documented exception (billable
-    with 59 when no prior pathology exists), which MOH005 asks the chart to confirm.
+    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS). Two pairs are
+    left to the rule that owns them, so the claim gets one answer:
+    - a biopsy of the Mohs lesion billed with 59 on the Mohs day: the documented exception (billable with
+      59 when no prior pathology exists), which MOH005 asks the chart to confirm;
+    - an intermediate or complex repair of a benign excision of excised diameter 0.5 cm or less: REP002
+      removes it with the NCCI policy it follows and its revenue figure.
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
@@ -97,7 +101,8 @@ class Column2BilledWithColumn1(Rule):
     AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); coding-rules.md
     "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
     before the definitive procedure, decided it) and "Mohs" ("Same-day biopsy of the Mohs lesion only when
-    no prior pathology exists (then biopsy with 59)"; CMS billing article A56836).
+    no prior pathology exists (then biopsy with 59)"; CMS billing article A56836); NCCI Policy Manual ch.
+    III (benign excision 0.5 cm or less includes repairs: REP002).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -133,16 +138,24 @@ class Column2BilledWithColumn1(Rule):
 
     @staticmethod
     def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
-        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005)."""
+        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005), or the repair of a benign
+        excision of 0.5 cm or less (REP002)."""
         families = ctx.ruleset.families
         first, second = families.get(pair.column1.code), families.get(column2.code)
-        return (
+        if (
             first is not None
             and second is not None
             and first.family == "mohs"
             and second.family == "biopsy"
             and pair.distinct is False
             and "59" in column2.modifiers
+        ):
+            return True
+        return any(
+            found.reason == "small_benign"
+            and found.repair.line_id == column2.line_id
+            and found.excision.line_id == pair.column1.line_id
+            for found in included_repairs(ctx, column2.service_date)
         )
 
     def _judge(self, ctx: ClaimContext, column2: ClaimLine, pairs: Sequence[_Pair]) -> Iterator[Finding]:
