@@ -49,7 +49,9 @@ def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
     contract.md defines `lesion_count` as the lesions treated on *that line*, so when add-on lines carry
     counts the session total is the sum over the family's lines (17000 with 1 + 17003 with 7 = 8 AKs; a
     head line without a count stands for its one lesion). When only the first line of the family carries a
-    count, charts put the session total there (17000 documented with 8 lesions = 8 AKs).
+    count, charts put the session total there (17000 documented with 8 lesions = 8 AKs); when several head
+    lines each carry a count (AKs on two areas billed as two 17000 lines of 3 and 1), they are per-line counts
+    and add up.
     """
     table = ctx.ruleset.families
     heads: list[ClaimLine] = []
@@ -61,9 +63,43 @@ def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
     addon_counts = [c for line in addons if (c := ctx.doc(line).lesion_count) is not None]
     head_counts = [c for line in heads if (c := ctx.doc(line).lesion_count) is not None]
     if not addon_counts:
+        if len(heads) > 1 and len(head_counts) == len(heads):
+            return sum(head_counts)
         return head_counts[0] if head_counts else None
     undocumented_heads = sum(1 for line in heads if ctx.doc(line).lesion_count is None)
     return sum(addon_counts) + sum(head_counts) + undocumented_heads
+
+
+def premalignant_count(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool] | None:
+    """DES002's lesion count for one date's premalignant destruction lines and whether the chart documents it,
+    or None when DES002 leaves the lines alone (a contradicted lesion type; no documented count and nothing
+    billed says more lesions than the codes describe, e.g. 17000 + 17003 x3 taken as billed).
+
+    The MUE rule (MUE002) and the add-on rule read it to tell whether DES002 recodes the lines.
+    """
+    if any_contradicted(ctx, lines):
+        return None
+    roles = by_role(ctx, lines)
+    primaries, addons, alone = roles["primary"], roles["addon"], roles["alone"]
+    count = session_count(ctx, lines)
+    if count is not None:
+        return count, True
+    if alone or not primaries:
+        return None
+    count = sum(line.units for line in primaries + addons)
+    head = ctx.ruleset.families.get(primaries[0].code)
+    if primaries[0].units == 1 and head is not None and count <= (head.count_max or count):
+        return None  # nothing billed says more than the codes describe
+    return count, False
+
+
+def counts_every_line(ctx: ClaimContext, heads: list[ClaimLine], addons: list[ClaimLine]) -> bool:
+    """True when the session count takes every head line's lesions: each head line documents its count, or
+    the add-on lines carry counts (the session total is then the per-line sum, a head without one counting
+    its one lesion). DES002 then removes the extra head lines (17000 billed for each treated area)."""
+    return all(ctx.doc(line).lesion_count is not None for line in heads) or any(
+        ctx.doc(line).lesion_count is not None for line in addons
+    )
 
 
 def units_of(lines: list[ClaimLine], code: str) -> int:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
-from rules.destruction._common import PREMALIGNANT, any_contradicted, by_role, session_count
+from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
@@ -24,6 +24,9 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
     alone. The lesion count n is `documentation.lesion_count` (the count on the 17000/17004 line is the
     session total), else the billed units when they are plainly lesion counts (17000 x8, +17003 x19).
     The rule sets units, adds the missing add-on, or merges 17000 + 17003 into 17004 (or splits 17004).
+    With a documented count it also recodes +17003 billed without 17000 (the first lesion becomes 17000, the
+    add-on keeps lesions 2-n) and removes the extra 17000 lines of a date (17000 billed once per treated area)
+    when the count takes every line's lesions.
 
     ## Why is this bad?
     17000 is one lesion; extra units are denied (MUE). Fewer 17003 units than documented lesions is
@@ -33,14 +36,20 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
     ## Example
     8 AKs documented, 17000 + 17003 x5 -> 17000 + 17003 x7 (+$12.69).
     17000 + 17003 x19 -> 17004 x1 (-$24.72).
+    17003 x3 alone for 3 documented AKs -> 17000 + 17003 x2. AKs of two areas billed 17000 (1) + 17003 x2 (2)
+    + 17000 (1) -> 17000 + 17003 x3.
 
     ## Fix safety
     `safe`: the count comes from the line's documentation or from the units billed. 17004 with 17000/17003
-    on the same date is DES001's.
+    on the same date is DES001's. +17003 without 17000 and several 17000 lines are recoded only with a
+    documented count (without one, AOC001 asks whether 17000 was performed and DUP001 whether the lines are
+    separate lesions).
 
     ## References
     AMA CPT 2026 descriptors 17000 ("first lesion"), +17003 ("second through 14 lesions, each"), 17004
-    ("15 or more lesions"); coding-rules.md "Destruction" (8 AKs = 17000 + 17003 x7; 20 AKs = 17004 x1).
+    ("15 or more lesions"); coding-rules.md "Destruction" ("17000 first lesion, +17003 each of lesions 2-14
+    (units = n - 1)"; 8 AKs = 17000 + 17003 x7; 20 AKs = 17004 x1); CMS NCCI add-on code edits (an add-on
+    alone is denied, CARC B15 / RARC N122).
     """
 
     name = "Premalignant destruction units differ from the lesion count"
@@ -50,22 +59,13 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
     triggers = PREMALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
         for day, lines in family_lines(ctx, PREMALIGNANT):
-            if any_contradicted(ctx, lines):
+            judged = premalignant_count(ctx, lines)
+            if judged is None:
                 continue
+            count, documented = judged
             roles = by_role(ctx, lines)
-            primaries, addons, alone = roles["primary"], roles["addon"], roles["alone"]
-            count = session_count(ctx, lines)
-            documented = count is not None
-            if count is None:
-                if alone or not primaries:
-                    continue
-                count = sum(ln.units for ln in primaries + addons)
-                head = table.get(primaries[0].code)
-                if primaries[0].units == 1 and head is not None and count <= (head.count_max or count):
-                    continue  # nothing billed says more than the codes describe
-            yield from self._judge(ctx, day, count, documented, primaries, addons, alone)
+            yield from self._judge(ctx, day, count, documented, roles["primary"], roles["addon"], roles["alone"])
 
     def _judge(
         self,
@@ -120,6 +120,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
             return
         addon = table.addon_of(target.code)
         want = table.addon_units(addon, count) if addon else 0
+        promoted = False  # an add-on line recoded to the primary (17003 billed without 17000)
         if alone and not (primaries or addons):
             head = alone[0]
             impact = delta(ctx, day, [(head.code, head.units)], [(target.code, 1)])
@@ -131,6 +132,38 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 code=target.code,
                 units=1,
             )
+        elif addons and not (primaries or alone):
+            if not documented:
+                return  # add-on without 17000 and no count: the add-on-code rule (AOC001) asks for the chart
+            # The chart counts the lesions: the first is 17000, the add-on counts lesions 2-n (as 17004 for 14
+            # lesions becomes 17000 + 17003 x13 above).
+            why = f"{count} lesion(s) documented but no {target.code} is billed: the first lesion is {target.code}" + (
+                f", +{addons[0].code} counts {_lesions_from_2(count)} only" if count > 1 else ""
+            )
+            if len(addons) == 1:
+                head = addons[0]
+                impact = delta(ctx, day, [(head.code, head.units)], [(target.code, 1)])
+                yield self._fix(
+                    head,
+                    why,
+                    FixAction.REPLACE_CODE,
+                    impact,
+                    code=target.code,
+                    units=1,
+                    severity=Severity.ERROR,  # as billed the add-on alone is denied (CARC B15 / RARC N122)
+                )
+                primaries, addons, promoted = [head], [], True
+            else:  # several add-on lines: they are merged to n - 1 units below (as DUP001 merges them)
+                impact = delta(ctx, day, [], [(target.code, 1)])
+                shown = ", ".join(ln.line_id for ln in addons)
+                yield self.finding(
+                    [ln.line_id for ln in addons],
+                    f"{addons[0].code} on lines {shown}: {why}. Fix: add {target.code} x1 ({money(impact)}).",
+                    fix=Fix(
+                        FixAction.ADD_LINE, Applicability.SAFE, (), f"add {target.code} x1", code=target.code, units=1
+                    ),
+                    revenue_impact=impact,
+                )
         elif primaries and primaries[0].units != 1:
             head = primaries[0]
             impact = delta(ctx, day, [(head.code, head.units)], [(head.code, 1)])
@@ -142,7 +175,9 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 units=1,
             )
         elif not primaries:
-            return  # add-on without 17000: the add-on-code rules' job
+            return  # 17004 with 17003 and no 17000: DES001's
+        if documented and len(primaries) > 1 and not alone and counts_every_line(ctx, primaries, addons):
+            yield self._extra_primaries(ctx, day, count, primaries, addon.code if addon else None)
         if addon is None:
             return
         if len(addons) > 1:
@@ -173,11 +208,16 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                     units=want,
                 )
         elif want:
+            recoded = (
+                f", line {primaries[0].line_id} recoded to {target.code} for the first"
+                if promoted
+                else f" but no +{addon.code} is billed"
+            )
             impact = delta(ctx, day, [], [(addon.code, want)])
             yield self.finding(
                 [ln.line_id for ln in primaries + alone],
-                f"{count} premalignant lesions {source} on {day} but no +{addon.code} is billed: add +{addon.code} "
-                f"x{want} for lesions 2-{count} ({money(impact)}).",
+                f"{count} premalignant lesions {source} on {day}{recoded}: add +{addon.code} x{want} for lesions "
+                f"2-{count} ({money(impact)}).",
                 fix=Fix(
                     FixAction.ADD_LINE,
                     Applicability.SAFE,
@@ -190,6 +230,30 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 severity=Severity.WARNING if impact > 0 else None,
             )
 
+    def _extra_primaries(
+        self, ctx: ClaimContext, day: date, count: int, primaries: list[ClaimLine], addon: str | None
+    ) -> Finding:
+        """17000 on several lines of one date (AKs of two areas each billed as a 'first lesion'): the session has
+        one first lesion; the documented count, which takes every line's lesions, sets the add-on units."""
+        head, extra = primaries[0], primaries[1:]
+        ids = tuple(ln.line_id for ln in extra)
+        impact = delta(ctx, day, [(ln.code, ln.units) for ln in extra], [])
+        rest = f"; {_lesions_from_2(count)} are +{addon} units" if addon and count > 1 else ""
+        return self.finding(
+            [ln.line_id for ln in primaries],
+            f"{head.code} is billed on {len(primaries)} lines ({', '.join(ln.line_id for ln in primaries)}) for "
+            f"{count} premalignant lesions documented on {day}: {head.code} is the first lesion of the session, "
+            f"reported once whatever the number of areas{rest}. Fix: remove line(s) {', '.join(ids)} "
+            f"({money(impact)}).",
+            fix=Fix(
+                FixAction.REMOVE_LINE,
+                Applicability.SAFE,
+                ids,
+                f"remove the extra {head.code} line(s) {', '.join(ids)}",
+            ),
+            revenue_impact=impact,
+        )
+
     def _fix(
         self,
         line: ClaimLine,
@@ -199,6 +263,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
         *,
         code: str | None = None,
         units: int | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
         change = {
             FixAction.SET_UNITS: f"set line {line.line_id} ({line.code}) to {units} unit(s)",
@@ -210,5 +275,10 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
             f"{line.code} x{line.units} on line {line.line_id}: {why}. Fix: {change} ({money(impact)}).",
             fix=Fix(action, Applicability.SAFE, (line.line_id,), change, code=code, units=units),
             revenue_impact=impact,
-            severity=Severity.WARNING if impact > 0 else None,
+            severity=severity or (Severity.WARNING if impact > 0 else None),
         )
+
+
+def _lesions_from_2(count: int) -> str:
+    """`lesion 2` / `lesions 2-8`: the lesions an add-on counts."""
+    return "lesion 2" if count == 2 else f"lesions 2-{count}"
