@@ -7,14 +7,17 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
+from rules.biopsy._plan import FAMILY as BIOPSY
+from rules.biopsy._plan import describe, plans
 from rules.context import ClaimContext
+from rules.data.families import FamilyEntry
 from rules.data.ncci import MueEdit
-from rules.destruction._common import session_count
+from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.repair._common import coding, groups, kind_of
 from rules.scope import ClaimShape, EditIndex
-from rules.units.units_above_line_mue import DENIAL
+from rules.units.units_above_line_mue import DENIAL, mai_meaning, mue_basis
 
 
 @register(code="MUE002", slug="units-above-daily-mue", status=Stable("0.1.0"))
@@ -23,31 +26,39 @@ class UnitsAboveDailyMue(Rule):
 
     ## What it does
     Adds the units of every line with the same code and date of service and compares the total with the
-    practitioner MUE in force (the payer profile may lay its own values over it):
+    MUE value and adjudication indicator (MAI) of the MUE table loaded for that date (the payer profile may
+    lay its own values over it). The message names where the value comes from: the table edition (e.g.
+    `mue-curated-2026`, whose rows are curated from CPT descriptors because the CMS file could not be
+    obtained, research-notes 2, each row giving its basis) or the payer profile.
     - MAI 2 (policy, absolute): error; the lines are set (or merged) to the MUE. No modifier bypasses it.
     - MAI 3 (clinical): warning; units above the MUE are denied but payable on appeal with documentation
       of medical necessity, so the reduction is advice only.
 
     ## Why is this bad?
     Date-of-service MUEs are adjudicated across all lines of the day: splitting units over lines or adding
-    59/X{EPSU} does not get past them. Several lines of a code whose further services take an add-on
-    (11102 -> +11103), and lines the family rules recode into another code of the family (a lesion count
-    that is 17004 or 17111, repair lengths that sum to a larger step), are left to the family rules: a unit
-    cut alone would under-bill, so the reduction is then advice only. A MAI 2 value follows from the
-    code's definition or CMS policy (17004 "15 or more lesions" is one unit; 17003 covers lesions 2-14, at
-    most 13 units).
+    59/X{EPSU} does not get past them. A MAI 2 value follows from the code's definition or CMS policy (17004
+    "15 or more lesions" is one unit; 17003 covers lesions 2-14, at most 13 units). When the code-family
+    rules recode the over-MUE lines into other codes, cutting the units alone would under-bill: the message
+    then names the recode.
 
     ## Example
     17004 x2 -> 17004 x1. 17000 + 17003 x9 + 17003 x6 with 14 lesions documented -> one 17003 line x13
-    (MAI 2). 17000 + 17003 x14 for 15 AKs: advice only, DES002 recodes to 17004. Two 12041 lines of 2.0 +
-    1.5 cm: advice only, REP003 recodes to 12042.
+    (MAI 2). 17000 + 17003 x14 for 15 AKs: advice only, DES002 recodes to 17004. 11104 x2: advice only,
+    BIO003 bills 11104 + 11105. Two 17000 lines for 3 + 1 documented AKs: advice only, DES002 bills 17000 +
+    17003 x3. Two 12041 lines of 2.0 + 1.5 cm: advice only, REP003 recodes to 12042.
 
     ## Fix safety
-    MAI 2: `safe` (units above the MUE can never be paid), except merging several lines of a code with a
-    family add-on, or lines whose documented (or, for 17000/+17003, billed) lesion count or summed repair
-    length is another code of the family (`display_only`: the family rules recode them; the message says to
-    what). MAI 3: `display_only` (appealable with documentation). An MUE of 0 (not payable) under MAI 2
-    removes the lines (`safe`).
+    MAI 2: `safe` (units above the MUE can never be paid), except exactly when a code-family rule's own safe
+    fixes recode the over-MUE lines into other codes: `display_only` then (the unit cut alone would under-bill;
+    the family fix is applied instead). Those recodes are: biopsy primaries billed with more units or on several
+    lines (BIO001-BIO004 plan: one primary, the others on the add-on of their technique); 17000 billed with
+    more units, or on several lines whose lesion counts are documented, when the count calls for more +17003
+    units than billed (DES002); a documented (or, for 17000/+17003, billed) lesion count that is another code
+    of the family (17004, 17111, or 17000 + 17003 for fewer than 15 on 17004); a summed repair length that is
+    another code (REP003). Otherwise the cut is the fix (17110 x3 for 14 warts, two 17004 lines, 11200 x2,
+    two undocumented 17000 lines: the message says further lesions are the add-on's, once documented).
+    MAI 3: `display_only` (appealable with documentation). An MUE of 0 (not payable) under MAI 2 removes the
+    lines (`safe`).
 
     ## References
     NCCI Policy Manual ch. I and CMS MUE page (MAI 2 absolute, MAI 3 clinical); FCSO "Medically unlikely
@@ -81,18 +92,26 @@ class UnitsAboveDailyMue(Rule):
                     addon = ctx.ruleset.families.addon_of(code)
                     further = addon.code if addon is not None and addon.code != code else None
                     successor = _family_recode(ctx, day, code, same)
-                    yield self._finding(code, same, total, edit, further, successor)
+                    basis = mue_basis(ctx, day, edit)
+                    yield self._finding(code, same, total, edit, basis, further, successor)
 
     def _finding(
-        self, code: str, lines: list[ClaimLine], total: int, edit: MueEdit, addon: str | None, successor: str | None
+        self,
+        code: str,
+        lines: list[ClaimLine],
+        total: int,
+        edit: MueEdit,
+        basis: str,
+        addon: str | None,
+        successor: str | None,
     ) -> Finding:
         ids = tuple(line.line_id for line in lines)
         where = f"line {ids[0]}" if len(ids) == 1 else f"lines {', '.join(ids)}"
         absolute = edit.mai == 2
-        # Lines of a code whose further units are another code's (11102 -> +11103), or that the family rules
-        # recode into another code of the family (17000 + 17003 x14 -> 17004; two 12041 summing 3.5 cm ->
-        # 12042), are the family rules' to fix; cutting the units here would under-bill, so it is advice only.
-        recoded = (addon is not None and len(ids) > 1) or successor is not None
+        # Lines the family rules recode into other codes (11104 x2 -> 11104 + 11105; two 17000 lines for 4 AKs
+        # -> 17000 + 17003 x3; 17000 + 17003 x14 -> 17004; two 12041 summing 3.5 cm -> 12042) are theirs to fix:
+        # cutting the units here alone would under-bill, so it is advice only. Otherwise the cut is the fix.
+        recoded = successor is not None
         applicability = Applicability.SAFE if absolute and not recoded else Applicability.DISPLAY_ONLY
         if edit.value == 0:
             fix = Fix(FixAction.REMOVE_LINE, applicability, ids, f"remove {code}")
@@ -108,52 +127,51 @@ class UnitsAboveDailyMue(Rule):
                 f"But {successor}: apply the code-family recode reported for these lines instead; cutting {code} to "
                 f"{edit.value} unit(s) alone would under-bill."
             )
-        elif recoded:
-            todo = f"{todo} Further services are reported with its add-on {addon}, not as more {code} lines."
-        if absolute:
-            kind = "MAI 2, a policy edit: no modifier or documentation bypasses it"
-        else:
+        elif addon is not None:
+            todo = (
+                f"{todo} If the chart documents further lesions or services, they are its add-on {addon}, not more "
+                f"{code} units or lines: document the count and the family rules recode them."
+            )
+        if not absolute:
             todo = f"{todo} Units above it are denied but can be appealed with documentation of medical necessity."
-            kind = "MAI 3, a clinical edit"
         return self.finding(
             ids,
             f"{code} is billed x{total} on {lines[0].service_date} ({where}), above its MUE of {edit.value} per day "
-            f"({kind}; {edit.rationale}). {DENIAL}. {todo}",
+            f"{basis}. {mai_meaning(edit)}. {DENIAL}. {todo}",
             fix=fix,
             severity=Severity.ERROR if absolute else Severity.WARNING,
         )
 
 
 def _family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine]) -> str | None:
-    """Why the family rules recode these lines into another code ("15 lesions documented are 17004"), or None.
+    """Why the family rules recode these lines into other codes ("15 lesions documented are 17004"), or None.
 
-    Counted families (destruction, skin tags): the session's lesion count (documented, else the billed units of
-    a primary and its one-lesion add-on, as DES002 counts them) selects the code, e.g. 15 AKs on 17000 +
-    17003 x14 are 17004 (DES002). Repairs: the summed documented lengths of the complexity's site group select
-    the code, e.g. two 12041 lines of 2.0 + 1.5 cm are 12042 (REP003). None when that code is `code` (or the
-    primary of the add-on `code`): the MUE reduction is then the fix.
+    Biopsies: the BIO rules' plan recodes them (one primary, the others on the add-on). Premalignant
+    destruction: DES002's count (documented, else billed units that are plainly lesion counts) selects another
+    code, or moves further lesions billed on 17000 to +17003. Other counted families (benign destruction, skin
+    tags): the documented session count selects another code (20 warts on 17110 x2 are 17111, DES004).
+    Repairs: the summed documented lengths of the complexity's site group select the code, e.g. two 12041
+    lines of 2.0 + 1.5 cm are 12042 (REP003). None otherwise: the MUE reduction is then the fix.
     """
     table = ctx.ruleset.families
     entry = table.get(code)
     if entry is None:
         return None
+    if entry.family == BIOPSY:
+        return _biopsy_recode(ctx, day, lines)
+    if entry.family == PREMALIGNANT:
+        return _premalignant_recode(ctx, day, entry, lines)
     if entry.measure == "lesions" and entry.count_min is not None:
         family = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == entry.family]
         count = session_count(ctx, family)
-        source = "documented"
-        roles = {e.role: e for ln in family if (e := table.get(ln.code)) is not None}
-        if count is None and "alone" not in roles and "addon" in roles and roles["addon"].per == 1:
-            count, source = sum(ln.units for ln in family), "billed"  # 17000 + 17003 units count the lesions
         target = table.counted(entry.family, count) if count is not None else None
         if target is None:
             return None
-        own = code
-        if entry.is_addon:
-            own = next(
-                (e.code for e in table.in_family(entry.family) if (a := table.addon_of(e.code)) and a.code == code),
-                code,
-            )
-        return f"{count} lesions {source} are {target.code}" if target.code not in (code, own) else None
+        return (
+            f"{count} lesions documented are {target.code}"
+            if target.code not in (code, _primary_of(ctx, entry))
+            else None
+        )
     if entry.measure == "repair_length_cm" and not entry.is_addon:
         for group in groups(ctx, day):
             if kind_of(entry) != group.kind or not any(line in group.primaries for line in lines):
@@ -168,3 +186,77 @@ def _family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLin
                 return None
             return f"{total:.1f} cm of {group.kind} repair summed in one anatomic group is {want.text()}"
     return None
+
+
+def _primary_of(ctx: ClaimContext, entry: FamilyEntry) -> str:
+    """The primary an add-on continues (17003 -> 17000); the code itself for a primary."""
+    if not entry.is_addon:
+        return entry.code
+    table = ctx.ruleset.families
+    return next(
+        (e.code for e in table.in_family(entry.family) if (a := table.addon_of(e.code)) and a.code == entry.code),
+        entry.code,
+    )
+
+
+def _biopsy_recode(ctx: ClaimContext, day: date, lines: list[ClaimLine]) -> str | None:
+    """The biopsy rules (BIO001-BIO004, one plan in rules/biopsy/_plan.py) recode these lines: a primary billed
+    with more units (11104 x2 -> 11104 + 11105) or on several lines (two 11102 -> 11102 + 11103)."""
+    ids = {line.line_id for line in lines}
+    table = ctx.ruleset.families
+    for plan in plans(ctx):
+        if plan.day != day:
+            continue
+        for planned in plan.lines:
+            if planned.line.line_id not in ids:
+                continue
+            addon = table.addon_of(planned.target.code)
+            split = planned.target.is_primary and planned.line.units > 1 and addon is not None
+            if planned.changes or split:
+                how = (
+                    f"recode {_lines(ids)} to {describe(plan)}"
+                    if planned.changes or len(ids) > 1
+                    else f"bill line {planned.line.line_id} as {planned.target.code} x1 and its other "
+                    f"{planned.line.units - 1} unit(s) as +{addon.code if addon else 'add-on'}"
+                )
+                return (
+                    f"the biopsy rules {how} (one primary biopsy per encounter, every other biopsy on the add-on of "
+                    "its technique)"
+                )
+    return None
+
+
+def _premalignant_recode(ctx: ClaimContext, day: date, entry: FamilyEntry, lines: list[ClaimLine]) -> str | None:
+    """What DES002 recodes these lines to, from its own count (documented, else the billed units when they are
+    plainly lesion counts): 15 or more lesions on 17000/17003 are 17004 (or fewer on 17004 are 17000 + 17003),
+    and further lesions billed as more 17000 units or lines move to +17003."""
+    table = ctx.ruleset.families
+    family = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == PREMALIGNANT]
+    judged = premalignant_count(ctx, family)
+    target = table.counted(PREMALIGNANT, judged[0]) if judged is not None else None
+    if judged is None or target is None:
+        return None
+    count, documented = judged
+    source = "documented" if documented else "billed"
+    if target.code not in (entry.code, _primary_of(ctx, entry)):
+        return f"{count} lesions {source} are {target.code}"
+    addon = table.addon_of(entry.code)
+    if entry.code != target.code or addon is None:
+        return None
+    roles = by_role(ctx, family)
+    want = table.addon_units(addon, count)
+    billed = sum(line.units for line in roles["addon"])
+    moved = (len(lines) == 1 and lines[0].units > 1) or (
+        len(lines) > 1
+        and documented
+        and not roles["alone"]
+        and counts_every_line(ctx, roles["primary"], roles["addon"])
+    )
+    if moved and want > billed:
+        return f"{count} lesions {source} are {entry.code} x1 + {addon.code} x{want} (DES002)"
+    return None
+
+
+def _lines(ids: set[str]) -> str:
+    ordered = sorted(ids, key=lambda i: (len(i), i))
+    return f"line {ordered[0]}" if len(ordered) == 1 else f"lines {', '.join(ordered)}"

@@ -3,13 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from rules.context import ClaimContext
+from rules.data.ncci import MueEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
 
 DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
+# What each MUE adjudication indicator means (CMS MUE page; FCSO; AAPC blog 44087: research-notes 2).
+MAI_MEANING = {
+    1: "MAI 1 is a claim-line edit: further units are payable on separate lines with an anatomic or distinct "
+    "modifier when the chart documents separate lesions or sites",
+    2: "MAI 2 is a date-of-service policy edit: no modifier or documentation bypasses it",
+    3: "MAI 3 is a date-of-service clinical edit: units above it are payable on appeal with documentation",
+}
+
+
+def mue_basis(ctx: ClaimContext, day: date, edit: MueEdit) -> str:
+    """Where an MUE value and its MAI come from, for messages: the payer profile's own row, else the MUE table
+    edition loaded for the date. A curated row (the CMS file could not be obtained: research-notes 2) gives its
+    basis, e.g. `per the loaded MUE table (mue-curated-2026; curated: CPT 17000 'first lesion' ...)`; a row of
+    the CMS file its rationale."""
+    if ctx.profile.mue_overrides.get(edit.code) is edit:
+        return f"per payer profile {ctx.profile.name} ({edit.source or 'its own MUE row'}; MAI {edit.mai})"
+    label = ctx.edition_label("mue", day) or "edition unknown"
+    if edit.source.lower().startswith("curated"):
+        return f"per the loaded MUE table ({label}; MAI {edit.mai}; {edit.source})"
+    rationale = f"; rationale: {edit.rationale}" if edit.rationale else ""
+    return f"per the loaded MUE table ({label}; MAI {edit.mai}{rationale})"
+
+
+def mai_meaning(edit: MueEdit) -> str:
+    return MAI_MEANING.get(edit.mai, f"MAI {edit.mai}")
 
 
 @register(code="MUE001", slug="units-above-line-mue", status=Stable("0.1.0"))
@@ -17,8 +44,10 @@ class UnitsAboveLineMue(Rule):
     """Units on one line above the medically unlikely edit (MUE) of a line-edit code (MAI 1).
 
     ## What it does
-    Looks up each line's code in the practitioner MUE table in force on its date of service (the payer
-    profile may lay its own values over it). For a code with MUE adjudication indicator 1 (line edit),
+    Looks up each line's code in the practitioner MUE table loaded for its date of service (the payer
+    profile may lay its own values over it); the message names the table edition (or payer profile) the
+    value and MAI come from, and a curated row's basis (the CMS MUE file could not be obtained here:
+    research-notes 2). For a code with MUE adjudication indicator 1 (line edit),
     units above the MUE on one line are flagged and the line is set to the MUE. When the chart's lesion
     count on the line supports the billed units, a second (info, revenue) finding adds a new line for the
     remaining units with the payer's distinct modifier.
@@ -65,8 +94,8 @@ class UnitsAboveLineMue(Rule):
                 if edit.value == 0:
                     yield self.finding(
                         [line.line_id],
-                        f"{line.code} (line {line.line_id}) has an MUE of 0 ({edit.rationale}): Medicare does not pay "
-                        f"it separately. {DENIAL}. Remove the line unless the payer covers it.",
+                        f"{line.code} (line {line.line_id}) has an MUE of 0 {mue_basis(ctx, day, edit)}: Medicare "
+                        f"does not pay it separately. {DENIAL}. Remove the line unless the payer covers it.",
                         fix=Fix(
                             FixAction.REMOVE_LINE,
                             Applicability.NEEDS_DOCUMENTATION,
@@ -80,7 +109,8 @@ class UnitsAboveLineMue(Rule):
                 yield self.finding(
                     [line.line_id],
                     f"{line.code} (line {line.line_id}) is billed x{line.units}, above its MUE of {edit.value} per "
-                    f"line (MAI 1, {edit.rationale}): the whole line will be denied. {DENIAL}. Bill "
+                    f"line {mue_basis(ctx, day, edit)}: the whole line will be denied (MAI 1, a claim-line edit). "
+                    f"{DENIAL}. Bill "
                     f"{edit.value} on line {line.line_id} and report the other {extra} on a separate line with "
                     f"{modifier} (or an anatomic modifier) only if the chart documents separate lesions or sites.",
                     fix=Fix(
