@@ -10,6 +10,7 @@ from schemas.claim import ClaimLine
 from rules.biopsy._plan import planned_line
 from rules.context import ClaimContext
 from rules.data.ncci import AddonEdit, AddonTable
+from rules.destruction._common import PREMALIGNANT, SKIN_TAGS, premalignant_count, session_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.mohs._lesions import documented_group, expected_code
 from rules.mohs._lesions import lesions as mohs_lesions
@@ -39,9 +40,19 @@ def recoded_by_family(ctx: ClaimContext, line: ClaimLine) -> bool:
       is the lesion's, the group MOH002 codes the first stage in. An undocumented add-on of the other
       group than its first stage is still reported here: only its pairing with that first stage (MOH001)
       says which lesion it belongs to.
+    - Destruction: +17003 of a date whose AK count the chart documents (DES002 codes the first lesion
+      17000 and the rest +17003), and +11201 of a date whose tag count it documents (TAG001 codes the
+      first 15 tags 11200).
     """
     if planned_line(ctx, line) is not None:
         return True
+    family = ctx.ruleset.families.family_of(line.code)
+    if family in (PREMALIGNANT, SKIN_TAGS):
+        same = [o for o in ctx.by_date[line.service_date] if ctx.ruleset.families.family_of(o.code) == family]
+        if family == SKIN_TAGS:
+            return session_count(ctx, same) is not None
+        found = premalignant_count(ctx, same)
+        return found is not None and found[1] and all(o.code != "17004" for o in same)
     for lesion in mohs_lesions(ctx, line.service_date):
         if any(stage.line_id == line.line_id for stage in lesion.stages):
             billed = ctx.ruleset.families.get(line.code)
@@ -69,7 +80,9 @@ class AddonBilledWithoutPrimary(Rule):
     family rules, and so is an add-on line they recode into a valid pairing: a biopsy add-on of a date
     the biopsy rules plan (11102 + 11105 -> 11104 + 11103; 11103 alone with its technique documented ->
     11102), a Mohs stage coded by the site the chart documents (MOH002: 17311 + 17314, both on the
-    cheek, -> 17311 + 17312). Reporting "remove it" or "add 17313" there would contradict the recode.
+    cheek, -> 17311 + 17312), +17003 with the AK count documented (DES002: 17003 x3 for 3 AKs -> 17000 +
+    17003 x2) and +11201 with the tag count documented (TAG001: the first 15 tags are 11200). Reporting
+    "remove it" or "add 17313" there would contradict the recode.
 
     ## Why is this bad?
     An add-on code is "rarely eligible for payment if it is the only procedure reported" (CMS AOC edits):
