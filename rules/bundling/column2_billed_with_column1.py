@@ -65,8 +65,9 @@ class Column2BilledWithColumn1(Rule):
     left to the rule that owns them, so the claim gets one answer:
     - a biopsy of the Mohs lesion billed with 59 on the Mohs day: the documented exception (billable with
       59 when no prior pathology exists), which MOH005 asks the chart to confirm;
-    - an intermediate or complex repair of a benign excision of excised diameter 0.5 cm or less: REP002
-      removes it with the NCCI policy it follows and its revenue figure.
+    - a repair the excision of the same lesion includes: a simple repair (REP001) or an intermediate or
+      complex repair of a benign excision of excised diameter 0.5 cm or less (REP002), which remove it
+      with the NCCI policy they follow and its revenue figure.
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
@@ -102,7 +103,7 @@ class Column2BilledWithColumn1(Rule):
     "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
     before the definitive procedure, decided it) and "Mohs" ("Same-day biopsy of the Mohs lesion only when
     no prior pathology exists (then biopsy with 59)"; CMS billing article A56836); NCCI Policy Manual ch.
-    III (benign excision 0.5 cm or less includes repairs: REP002).
+    III (simple repair is included in excisions: REP001; benign excision 0.5 cm or less includes repairs: REP002).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -138,8 +139,8 @@ class Column2BilledWithColumn1(Rule):
 
     @staticmethod
     def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
-        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005), or the repair of a benign
-        excision of 0.5 cm or less (REP002)."""
+        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005), or a repair included in
+        the excision (REP001 simple repairs, REP002 repairs of a benign excision of 0.5 cm or less)."""
         families = ctx.ruleset.families
         first, second = families.get(pair.column1.code), families.get(column2.code)
         if (
@@ -152,9 +153,7 @@ class Column2BilledWithColumn1(Rule):
         ):
             return True
         return any(
-            found.reason == "small_benign"
-            and found.repair.line_id == column2.line_id
-            and found.excision.line_id == pair.column1.line_id
+            found.repair.line_id == column2.line_id and found.excision.line_id == pair.column1.line_id
             for found in included_repairs(ctx, column2.service_date)
         )
 
