@@ -24,7 +24,7 @@ KNOWN_BUG = pytest.mark.xfail(strict=True, reason="known engine bug: the scenari
 )
 def test_expert_scenario(scenario: dict[str, Any]) -> None:
     """The corrected claim equals the expert's; a claim coded right raises no error or warning."""
-    payer = {"payer": scenario["payer"]} if "payer" in scenario else {}
+    payer = {key: scenario[key] for key in ("payer", "place_of_service") if key in scenario}
     claim = make_claim(scenario["lines"], diagnoses=scenario["diagnoses"], **payer)
     verdict = evaluate(claim, default_ruleset())
     expected = [

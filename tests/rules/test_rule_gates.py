@@ -27,7 +27,7 @@ def fixture_claims() -> Iterator[Claim]:
             spec = dict(case["claim"])
             yield make_claim(spec.pop("lines"), **spec)
     for scenario in yaml.safe_load((HERE / "expert_scenarios.yaml").read_text())["scenarios"]:
-        payer = {"payer": scenario["payer"]} if "payer" in scenario else {}
+        payer = {key: scenario[key] for key in ("payer", "place_of_service") if key in scenario}
         yield make_claim(scenario["lines"], diagnoses=scenario["diagnoses"], **payer)
 
 
