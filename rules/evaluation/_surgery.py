@@ -32,6 +32,7 @@ class EmSituation:
 
     line: ClaimLine
     minors: tuple[ClaimLine, ...]  # same day, 000/010 global
+    minors_next_day: tuple[ClaimLine, ...]  # the day after the E/M, 000/010 global (outside their package)
     majors_same_day: tuple[ClaimLine, ...]  # same day, 090 global
     majors_next_day: tuple[ClaimLine, ...]  # the day after the E/M, 090 global
     no_global_same_day: tuple[ClaimLine, ...]  # same day, XXX (no global period) or ZZZ (add-on)
@@ -89,13 +90,14 @@ def em_situations(ctx: ClaimContext) -> list[EmSituation]:
         if fee is not None:
             procedures.append(Procedure(line, fee.global_days))
     if not procedures:
-        alone = [EmSituation(em, (), (), (), (), ()) for em in ems]
+        alone = [EmSituation(em, (), (), (), (), (), ()) for em in ems]
         memo[_MEMO_KEY] = alone
         return alone
     out: list[EmSituation] = []
     for em in ems:
         day: date = em.service_date
         minors: list[ClaimLine] = []
+        minors_next: list[ClaimLine] = []
         majors_same: list[ClaimLine] = []
         majors_next: list[ClaimLine] = []
         no_global: list[ClaimLine] = []
@@ -109,12 +111,23 @@ def em_situations(ctx: ClaimContext) -> list[EmSituation]:
                     majors_same.append(procedure.line)
                 elif days in ("XXX", "ZZZ"):
                     no_global.append(procedure.line)
-            elif days == "090" and when == day + _ONE_DAY:
-                majors_next.append(procedure.line)
+            elif when == day + _ONE_DAY:
+                if days == "090":
+                    majors_next.append(procedure.line)
+                elif days in ("000", "010"):
+                    minors_next.append(procedure.line)
             if days in POSTOP_DAYS and when < day <= when + timedelta(days=POSTOP_DAYS[days]):
                 postop.append(procedure)
         out.append(
-            EmSituation(em, tuple(minors), tuple(majors_same), tuple(majors_next), tuple(no_global), tuple(postop))
+            EmSituation(
+                em,
+                tuple(minors),
+                tuple(minors_next),
+                tuple(majors_same),
+                tuple(majors_next),
+                tuple(no_global),
+                tuple(postop),
+            )
         )
     memo[_MEMO_KEY] = out
     return out
