@@ -2,7 +2,10 @@
 
 Global periods come from the CY 2026 PFS relative value file (`ctx.fee(code).global_days`): 000 and 010
 are minor procedures, 090 major ones; ZZZ (add-on) follows its primary and XXX has no global period
-(research-notes §6). Shared by the EVM rules so they agree on one reading of the claim.
+(research-notes §6). An add-on line billed without any of its primaries that day (17003 x3 for three AKs,
+which DES002 recodes to 17000 + 17003 x2) still stands for a procedure whose first unit was performed: it
+carries its primaries' global period (`addon_global`). Shared by the EVM rules so they agree on one
+reading of the claim.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ class EmSituation:
     minors_next_day: tuple[ClaimLine, ...]  # the day after the E/M, 000/010 global (outside their package)
     majors_same_day: tuple[ClaimLine, ...]  # same day, 090 global
     majors_next_day: tuple[ClaimLine, ...]  # the day after the E/M, 090 global
-    no_global_same_day: tuple[ClaimLine, ...]  # same day, XXX (no global period) or ZZZ (add-on)
+    no_global_same_day: tuple[ClaimLine, ...]  # same day, XXX (no global period) or ZZZ (add-on with its primary)
     postop_of: tuple[Procedure, ...]  # earlier procedures whose 010/090 post-op period covers the E/M
 
     @property
@@ -74,6 +77,28 @@ def codes(lines: tuple[ClaimLine, ...]) -> str:
     return ", ".join(f"{line.code} (line {line.line_id})" for line in lines)
 
 
+def addon_global(ctx: ClaimContext, line: ClaimLine) -> str:
+    """The global period an add-on (ZZZ) line carries: its primaries' (add-on edit table in force), when none
+    of them is billed that day and they share one global period of 000, 010 or 090; otherwise ZZZ.
+
+    research-notes §6: "ZZZ = add-on, included in primary's global". An add-on billed alone still means its
+    primary service was performed (the family rules recode it: DES002, TAG001, the biopsy plan), so an E/M
+    that day is in that procedure's package. With the primary billed, the primary line already says so.
+    """
+    table = ctx.addons(line.service_date)
+    edit = table.get(line.code) if table is not None else None
+    if edit is None or not edit.primaries:
+        return "ZZZ"
+    if any(other.code in edit.primaries for other in ctx.by_date[line.service_date]):
+        return "ZZZ"
+    periods = {
+        fee.global_days
+        for primary in edit.primaries
+        if (fee := ctx.fee(primary, line.service_date)) is not None and fee.global_days in ("000", "010", "090")
+    }
+    return periods.pop() if len(periods) == 1 else "ZZZ"
+
+
 def em_situations(ctx: ClaimContext) -> list[EmSituation]:
     """Every E/M line (99202-99215) of the claim with its surrounding procedures; computed once per claim."""
     memo: dict[str, object] = ctx.__dict__
@@ -88,7 +113,8 @@ def em_situations(ctx: ClaimContext) -> list[EmSituation]:
             continue
         fee = ctx.fee(line.code, line.service_date)
         if fee is not None:
-            procedures.append(Procedure(line, fee.global_days))
+            days = addon_global(ctx, line) if fee.global_days == "ZZZ" else fee.global_days
+            procedures.append(Procedure(line, days))
     if not procedures:
         alone = [EmSituation(em, (), (), (), (), (), ()) for em in ems]
         memo[_MEMO_KEY] = alone

@@ -47,8 +47,8 @@ class DecisionForSurgeryWithoutModifier57(Rule):
     triggers = EM_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
-        # Skipped when no 090-day (major) procedure is billed.
-        return not shape.codes.isdisjoint(index.global_codes("090"))
+        # Skipped when no 090-day (major) procedure is billed (an add-on alone, e.g. 14302, carries its primary's).
+        return not shape.codes.isdisjoint(index.global_codes("090", "ZZZ"))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for em in em_situations(ctx):

@@ -49,8 +49,8 @@ class EmInPostoperativePeriodWithoutModifier24(Rule):
     triggers = EM_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
-        # Skipped when no procedure with a post-operative period is billed.
-        return not shape.codes.isdisjoint(index.global_codes("010", "090"))
+        # Skipped when no procedure with a post-operative period is billed (an add-on alone carries its primary's).
+        return not shape.codes.isdisjoint(index.global_codes("010", "090", "ZZZ"))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for em in em_situations(ctx):

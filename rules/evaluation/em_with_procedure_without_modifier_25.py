@@ -43,9 +43,11 @@ class EmWithProcedureWithoutModifier25(Rule):
     It also finds an E/M on the day before a 090-day procedure of the claim when the chart says the visit
     did not decide the surgery: that is a pre-operative visit in the global package, so the E/M is removed
     (25 is for same-day services and does not apply).
-    Procedures with no global period (XXX, e.g. phototherapy 96910) or add-ons (ZZZ) alone do not make the
-    E/M part of a global package, so they never trigger this rule. The visit that decided a 090-day
-    procedure, or whose chart is silent on it, is EVM003's (modifier 57).
+    Procedures with no global period (XXX, e.g. phototherapy 96910) do not make the E/M part of a global
+    package, so they never trigger this rule. An add-on (ZZZ) follows its primary's global period: billed
+    without its primary that day (17003 x3 for three AKs, which DES002 recodes to 17000 + 17003 x2), it
+    stands for the primary procedure performed and carries the primary's global period (17000: 010). The
+    visit that decided a 090-day procedure, or whose chart is silent on it, is EVM003's (modifier 57).
 
     ## Why is this bad?
     The E/M on the day of a minor procedure, including the decision to perform it, is paid as part of the
@@ -60,6 +62,8 @@ class EmWithProcedureWithoutModifier25(Rule):
     -> 17000 alone.
     99213 on 2026-03-01 + 14040 on 2026-03-02, chart: not the decision visit, not separately identifiable
     -> 14040 alone.
+    99213 + 17003 x3 (3 AKs documented), chart: dermatitis also managed -> 99213-25 + 17000 + 17003 x2
+    (with DES002).
 
     ## Fix safety
     Adding 25 is `safe` when the E/M line documents a separately identifiable service, and removing the E/M
@@ -70,7 +74,9 @@ class EmWithProcedureWithoutModifier25(Rule):
 
     ## References
     NCCI Policy Manual for Medicare Services ch. I §D and ch. III (E&M with minor surgical procedures);
-    Medicare Claims Processing Manual (Pub. 100-04) ch. 12 §40.1.A, §40.1.C and §30.6.6.B; CPT modifier 25.
+    Medicare Claims Processing Manual (Pub. 100-04) ch. 12 §40.1.A, §40.1.C and §30.6.6.B; CPT modifier 25;
+    global days from the CY 2026 PFS RVU file (ZZZ: included in the primary's global period) and add-on
+    primaries from the NCCI add-on code edits.
     """
 
     name = "E/M on the day of a procedure without modifier 25"
@@ -82,8 +88,8 @@ class EmWithProcedureWithoutModifier25(Rule):
     triggers = EM_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
-        # Skipped when no procedure with a global period is billed.
-        return not shape.codes.isdisjoint(index.global_codes("000", "010", "090"))
+        # Skipped when no procedure with a global period is billed (an add-on alone carries its primary's).
+        return not shape.codes.isdisjoint(index.global_codes("000", "010", "090", "ZZZ"))
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for em in em_situations(ctx):
