@@ -22,6 +22,7 @@ from rules.modifiers_common import EM_CODES
 _ONE_DAY = timedelta(days=1)
 POSTOP_DAYS = {"010": 10, "090": 90}
 _MEMO_KEY = "_evaluation_em_situations"
+_PROCEDURES_KEY = "_evaluation_procedures"
 
 
 class Procedure(NamedTuple):
@@ -99,22 +100,34 @@ def addon_global(ctx: ClaimContext, line: ClaimLine) -> str:
     return periods.pop() if len(periods) == 1 else "ZZZ"
 
 
+def claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
+    """Every non-E/M line of the claim in the fee schedule, with the global period it carries (an add-on
+    billed alone: its primaries', `addon_global`); computed once per claim."""
+    memo: dict[str, object] = ctx.__dict__
+    cached = memo.get(_PROCEDURES_KEY)
+    if cached is not None:
+        return cached  # type: ignore[return-value]  # only this function writes the key
+    procedures: list[Procedure] = []
+    for line in ctx.lines:
+        if line.code in EM_CODES:
+            continue
+        fee = ctx.fee(line.code, line.service_date)
+        if fee is not None:
+            days = addon_global(ctx, line) if fee.global_days == "ZZZ" else fee.global_days
+            procedures.append(Procedure(line, days))
+    out = tuple(procedures)
+    memo[_PROCEDURES_KEY] = out
+    return out
+
+
 def em_situations(ctx: ClaimContext) -> list[EmSituation]:
     """Every E/M line (99202-99215) of the claim with its surrounding procedures; computed once per claim."""
     memo: dict[str, object] = ctx.__dict__
     cached = memo.get(_MEMO_KEY)
     if cached is not None:
         return cached  # type: ignore[return-value]  # only this function writes the key
-    ems: list[ClaimLine] = []
-    procedures: list[Procedure] = []
-    for line in ctx.lines:
-        if line.code in EM_CODES:
-            ems.append(line)
-            continue
-        fee = ctx.fee(line.code, line.service_date)
-        if fee is not None:
-            days = addon_global(ctx, line) if fee.global_days == "ZZZ" else fee.global_days
-            procedures.append(Procedure(line, days))
+    ems = [line for line in ctx.lines if line.code in EM_CODES]
+    procedures = claim_procedures(ctx)
     if not procedures:
         alone = [EmSituation(em, (), (), (), (), (), ()) for em in ems]
         memo[_MEMO_KEY] = alone
