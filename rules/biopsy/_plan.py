@@ -152,6 +152,18 @@ def planned_line(ctx: ClaimContext, line: ClaimLine) -> PlannedLine | None:
     return None
 
 
+def planned_code(ctx: ClaimContext, line: ClaimLine) -> str:
+    """The code a line will carry once the biopsy rules have recoded it (its billed code when not planned).
+
+    Rules that judge a biopsy line's modifiers or PTP pairs read this code, so that a second primary recoded to
+    its add-on (BIO001/BIO002/BIO004) is judged as the add-on it becomes, in the same pass."""
+    billed = ctx.ruleset.families.get(line.code)
+    if billed is None or billed.family != FAMILY:
+        return line.code  # not a biopsy: nothing to plan
+    planned = planned_line(ctx, line)
+    return line.code if planned is None else planned.target.code
+
+
 def mohs_lesion_line(ctx: ClaimContext, line: ClaimLine) -> ClaimLine | None:
     """The same-day Mohs first stage of the lesion a biopsy line documents, or None.
 

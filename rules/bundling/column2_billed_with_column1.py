@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from schemas.claim import ClaimLine
 
+from rules.biopsy._plan import planned_code
 from rules.context import ClaimContext
 from rules.data.ncci import PtpEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
 from rules.registry import register
-from rules.repair._common import included_repairs
+from rules.repair._common import Group, coding, groups, included_repairs
 from rules.scope import ClaimShape, EditIndex
+from rules.sites import REPAIR_CODES
 
 # NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
 # distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
@@ -44,9 +47,13 @@ def bypass_modifiers(column1: ClaimLine, column2: ClaimLine) -> list[str]:
     return found
 
 
+_NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
+
+
 @dataclass(frozen=True, slots=True)
 class _Pair:
     column1: ClaimLine
+    code1: str  # the code column 1 will carry (a biopsy line: the code the biopsy rules give it)
     edit: PtpEdit
     bypass: tuple[str, ...]
     distinct: bool | None
@@ -67,7 +74,16 @@ class Column2BilledWithColumn1(Rule):
       59 when no prior pathology exists), which MOH005 asks the chart to confirm;
     - a repair the excision of the same lesion includes: a simple repair (REP001) or an intermediate or
       complex repair of a benign excision of excised diameter 0.5 cm or less (REP002), which remove it
-      with the NCCI policy they follow and its revenue figure.
+      with the NCCI policy they follow and its revenue figure. The line is theirs whatever it is column 2
+      to: a modifier proposed against another lesion's excision would keep a repair that is not payable;
+    - repairs of one complexity in one anatomic group, each with its length documented, that REP003 sums
+      into one line (13152 + 13151 -> 13152 for the summed length): the lines merged away are REP003's,
+      and the pairs among the group's lines are answered by the summed code, not by removing a line and
+      losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here.
+    A biopsy line is judged as the code the biopsy rules give it (rules/biopsy/_plan.py: one primary per
+    encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
+    service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
+    on the primary, and only where the corrected code forms a PTP pair.
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
@@ -82,6 +98,8 @@ class Column2BilledWithColumn1(Rule):
     11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS
     (59 for a payer profile without X{EPSU}).
     17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17263-XS (AAD 2011 example).
+    11102 (lesion A, arm) + 11102 (lesion B, leg) with 17000 (AK, face) -> 11102-XS + 11103 (BIO001 recodes
+    line 2 to the add-on, which 17000 does not bundle).
 
     ## Fix safety
     Adding the payer's distinct modifier is `safe` only when the chart's lesion ids or sites show distinct
@@ -103,7 +121,9 @@ class Column2BilledWithColumn1(Rule):
     "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
     before the definitive procedure, decided it) and "Mohs" ("Same-day biopsy of the Mohs lesion only when
     no prior pathology exists (then biopsy with 59)"; CMS billing article A56836); NCCI Policy Manual ch.
-    III (simple repair is included in excisions: REP001; benign excision 0.5 cm or less includes repairs: REP002).
+    III (simple repair is included in excisions: REP001; benign excision 0.5 cm or less includes repairs: REP002);
+    AMA CPT repair guidelines (lengths of one classification and anatomic group are summed: REP003);
+    coding-rules.md "Biopsies" (add-on codes never carry 59/X{EPSU}; AAD "Modifier madness", 2019).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -112,8 +132,12 @@ class Column2BilledWithColumn1(Rule):
     reference = "NCCI Policy Manual ch. I (PTP edits, modifier indicators); CMS article A53399 (modifier 59)"
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
-        # Skipped when no two billed codes form a PTP pair in any edition.
-        return index.has_ptp_pair(shape.codes, repeated=shape.repeats_code)
+        # Skipped when no two billed codes form a PTP pair in any edition. A biopsy line is judged as the code the
+        # biopsy rules give it, which may be another biopsy code: with a biopsy billed, every biopsy code counts.
+        biopsies = index.family_codes("biopsy")
+        if shape.codes.isdisjoint(biopsies):
+            return index.has_ptp_pair(shape.codes, repeated=shape.repeats_code)
+        return index.has_ptp_pair(shape.codes | biopsies, repeated=True)
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():
@@ -122,42 +146,43 @@ class Column2BilledWithColumn1(Rule):
             table = ctx.ptp(day)
             if table is None:
                 continue
+            # A biopsy line is judged as the code the biopsy rules give it (a second primary becomes its add-on).
+            codes = {line.line_id: planned_code(ctx, line) for line in lines}
+            removed, regrouped = _repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else _NONE
             for column2 in lines:
-                if is_em_like(column2.code):
-                    continue
+                if is_em_like(column2.code) or column2.line_id in removed:
+                    continue  # E/M: the E/M rules; a repair the repair rules remove or merge away: theirs
                 pairs = []
                 for column1 in lines:
                     if column1 is column2:
                         continue
-                    edit = table.edit(column1.code, column2.code, day)
+                    group = regrouped.get(column2.line_id)
+                    if group is not None and column1.line_id in group:
+                        continue  # repairs REP003 sums into one line: the summed code answers the pair
+                    edit = table.edit(codes[column1.line_id], codes[column2.line_id], day)
                     if edit is not None:
                         bypass = tuple(bypass_modifiers(column1, column2))
-                        pairs.append(_Pair(column1, edit, bypass, distinct_by_documentation(ctx, column1, column2)))
+                        distinct = distinct_by_documentation(ctx, column1, column2)
+                        pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
                 pairs = [p for p in pairs if not self._owned_elsewhere(ctx, column2, p)]
                 if pairs:
-                    yield from self._judge(ctx, column2, pairs)
+                    yield from self._judge(ctx, column2, codes[column2.line_id], pairs)
 
     @staticmethod
     def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
-        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005), or a repair included in
-        the excision (REP001 simple repairs, REP002 repairs of a benign excision of 0.5 cm or less)."""
+        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005)."""
         families = ctx.ruleset.families
         first, second = families.get(pair.column1.code), families.get(column2.code)
-        if (
+        return (
             first is not None
             and second is not None
             and first.family == "mohs"
             and second.family == "biopsy"
             and pair.distinct is False
             and "59" in column2.modifiers
-        ):
-            return True
-        return any(
-            found.repair.line_id == column2.line_id and found.excision.line_id == pair.column1.line_id
-            for found in included_repairs(ctx, column2.service_date)
         )
 
-    def _judge(self, ctx: ClaimContext, column2: ClaimLine, pairs: Sequence[_Pair]) -> Iterator[Finding]:
+    def _judge(self, ctx: ClaimContext, column2: ClaimLine, code: str, pairs: Sequence[_Pair]) -> Iterator[Finding]:
         ids = [column2.line_id, *(p.column1.line_id for p in pairs)]
         remove_title = f"remove bundled {column2.code}"
         hard = [p for p in pairs if p.edit.modifier_indicator == "0"]
@@ -165,33 +190,33 @@ class Column2BilledWithColumn1(Rule):
             p = hard[0]
             yield self.finding(
                 ids,
-                f"{self._pair(column2, p)}, modifier indicator 0 ({p.edit.rationale}): no modifier bypasses this "
-                f"edit, so {column2.code} will be denied. Remove line {column2.line_id}.",
+                f"{self._pair(column2, code, p)}, modifier indicator 0 ({p.edit.rationale}): no modifier bypasses "
+                f"this edit, so {code} will be denied. Remove line {column2.line_id}.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), remove_title),
             )
             return
         same = [p for p in pairs if p.distinct is False]
         if same:
-            yield self._same_lesion(ctx, column2, same[0], ids)
+            yield self._same_lesion(ctx, column2, code, same[0], ids)
             return
         open_pairs = [p for p in pairs if not p.bypass]
         if not open_pairs:
             return  # every pairing is bypassed by a modifier and nothing in the chart contradicts it
         modifier = ctx.profile.distinct_modifier
-        value = ctx.revenue(column2.code, column2.units, column2.service_date)
-        partners = ", ".join(f"{p.column1.code} (line {p.column1.line_id})" for p in open_pairs)
+        value = ctx.revenue(code, column2.units, column2.service_date)
+        partners = ", ".join(_named(p.column1, p.code1) for p in open_pairs)
         rationale = open_pairs[0].edit.rationale
         if all(p.distinct for p in open_pairs):
             yield self.finding(
                 ids,
-                f"{column2.code} (line {column2.line_id}) is column 2 to {partners} ({rationale}) and will be "
-                f"denied without a distinct-service modifier. The chart documents a different lesion/site, so "
-                f"append {modifier} to line {column2.line_id} ({column2.code}).",
+                f"{_named(column2, code)} is column 2 to {partners} ({rationale}) and will be denied without a "
+                f"distinct-service modifier. The chart documents a different lesion/site, so append {modifier} to "
+                f"line {column2.line_id} ({code}).",
                 fix=Fix(
                     FixAction.ADD_MODIFIER,
                     Applicability.SAFE,
                     (column2.line_id,),
-                    f"append {modifier} to {column2.code}",
+                    f"append {modifier} to {code}",
                     modifier=modifier,
                 ),
                 revenue_impact=value,
@@ -199,7 +224,7 @@ class Column2BilledWithColumn1(Rule):
             return
         yield self.finding(
             ids,
-            f"{column2.code} (line {column2.line_id}) is column 2 to {partners} ({rationale}) and will be denied "
+            f"{_named(column2, code)} is column 2 to {partners} ({rationale}) and will be denied "
             f"unless it was a distinct service. Only if the chart documents a different lesion, anatomic site or "
             f"encounter, append {modifier} to line {column2.line_id}; otherwise remove it. Document lesion id and "
             "site for both lines.",
@@ -207,19 +232,17 @@ class Column2BilledWithColumn1(Rule):
                 FixAction.ADD_MODIFIER,
                 Applicability.NEEDS_DOCUMENTATION,
                 (column2.line_id,),
-                f"append {modifier} to {column2.code} if a distinct lesion is documented",
+                f"append {modifier} to {code} if a distinct lesion is documented",
                 modifier=modifier,
             ),
             revenue_impact=value,
         )
 
     @staticmethod
-    def _pair(column2: ClaimLine, pair: _Pair) -> str:
-        return (
-            f"{column2.code} (line {column2.line_id}) is column 2 to {pair.column1.code} (line {pair.column1.line_id})"
-        )
+    def _pair(column2: ClaimLine, code: str, pair: _Pair) -> str:
+        return f"{_named(column2, code)} is column 2 to {_named(pair.column1, pair.code1)}"
 
-    def _same_lesion(self, ctx: ClaimContext, column2: ClaimLine, pair: _Pair, ids: list[str]) -> Finding:
+    def _same_lesion(self, ctx: ClaimContext, column2: ClaimLine, code: str, pair: _Pair, ids: list[str]) -> Finding:
         lesion = ctx.doc(column2).lesion_id
         family = ctx.ruleset.families.get(column2.code)
         is_biopsy = family is not None and family.family == "biopsy"
@@ -230,10 +253,11 @@ class Column2BilledWithColumn1(Rule):
             # 59 on the biopsy is left to MOH005 (`_owned_elsewhere`); here another modifier claims the distinction.
             return self.finding(
                 ids,
-                f"{self._pair(column2, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the same "
-                f"lesion ({lesion}), so it is not a separate structure or encounter. A same-day biopsy of the Mohs "
-                "lesion is billable only when no prior pathology confirmed it, and then with 59 on the biopsy (no X "
-                f"modifier describes a diagnostic biopsy of the lesion then treated). Remove line {column2.line_id} "
+                f"{self._pair(column2, code, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the "
+                f"same lesion ({lesion}), so it is not a separate structure or encounter. A same-day biopsy of the "
+                "Mohs lesion is billable only when no prior pathology confirmed it, and then with 59 on the biopsy "
+                "(no X modifier describes a diagnostic biopsy of the lesion then treated). Remove line "
+                f"{column2.line_id} "
                 "unless the chart documents that no prior pathology existed; if it does, bill the biopsy with 59.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
             )
@@ -251,8 +275,8 @@ class Column2BilledWithColumn1(Rule):
             )
             return self.finding(
                 ids,
-                f"{self._pair(column2, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the same "
-                f"lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
+                f"{self._pair(column2, code, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the "
+                f"same lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
                 f"{column2.line_id}.{exception}",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
             )
@@ -261,16 +285,53 @@ class Column2BilledWithColumn1(Rule):
             # no pathology confirmed the lesion beforehand; the claim cannot tell, so the chart decides.
             return self.finding(
                 ids,
-                f"{self._pair(column2, pair)} on the same lesion ({lesion}). A same-day biopsy of the Mohs lesion is "
-                f"billable only when no prior pathology confirmed it (then with 59 on the biopsy: no X modifier "
-                f"describes a diagnostic biopsy of the same lesion); if a prior biopsy diagnosed it, remove line "
-                f"{column2.line_id}.",
+                f"{self._pair(column2, code, pair)} on the same lesion ({lesion}). A same-day biopsy of the Mohs "
+                "lesion is billable only when no prior pathology confirmed it (then with 59 on the biopsy: no X "
+                "modifier describes a diagnostic biopsy of the same lesion); if a prior biopsy diagnosed it, remove "
+                f"line {column2.line_id}.",
                 fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
             )
         return self.finding(
             ids,
-            f"{self._pair(column2, pair)} ({pair.edit.rationale}) and the chart documents the same lesion "
-            f"({lesion}): {column2.code} is part of {pair.column1.code} and is not separately payable. Remove line "
+            f"{self._pair(column2, code, pair)} ({pair.edit.rationale}) and the chart documents the same lesion "
+            f"({lesion}): {code} is part of {pair.code1} and is not separately payable. Remove line "
             f"{column2.line_id}; do not add a modifier to get past the edit.",
             fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
         )
+
+
+def _named(line: ClaimLine, code: str) -> str:
+    """`11103 (line 2)`, or `11103 (line 2, billed 11102)` for a line the biopsy rules recode."""
+    return f"{code} (line {line.line_id})" if code == line.code else f"{code} (line {line.line_id}, billed {line.code})"
+
+
+def _repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The repair lines the repair rules answer, so BND001 gives no second, contradicting answer.
+
+    - removed: repair lines an excision of the same lesion includes (REP001 simple repairs, REP002 repairs of a
+      benign excision of excised diameter 0.5 cm or less: they remove the line, whatever it is column 2 to), and
+      repair lines REP003 merges (safely: every length documented) into the first line of their group, which
+      carries the summed code;
+    - regrouped: the first line of each group REP003 sums, with the lines of its group (the pairs among them
+      are answered by the summed code).
+    """
+    removed = {found.repair.line_id for found in included_repairs(ctx, day)}
+    regrouped: dict[str, frozenset[str]] = {}
+    for group in groups(ctx, day):
+        if len(group.primaries) < 2 or not _summed(ctx, group):
+            continue
+        first, *rest = group.lines
+        removed.update(line.line_id for line in rest)
+        regrouped[first.line_id] = frozenset(line.line_id for line in group.lines)
+    return frozenset(removed), regrouped
+
+
+def _summed(ctx: ClaimContext, group: Group) -> bool:
+    """REP003 sums the group as a safe fix: every line documents its length and the sum has a code. (Without the
+    lengths REP003 can only ask for them, and the pair's own answer stands.)"""
+    lengths = [ctx.doc(line).repair_length_cm for line in group.primaries]
+    if any(length is None for length in lengths):
+        return False
+    total = sum(length for length in lengths if length is not None)
+    region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
+    return coding(ctx, group.kind, total, region, group.site_group) is not None

@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
+from rules.biopsy._plan import planned_code
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers._addon import judges_59, removes_distinct_modifiers
 from rules.modifiers_common import DISTINCT_SERVICE
 from rules.registry import register
 
@@ -22,6 +24,10 @@ class DistinctModifierOnAddonCode(Rule):
     add-on code table), e.g. +11103, +11105, +17003, +17312, +13102, and removes it. It stays silent only
     if the NCCI PTP table in force pairs the add-on, as column 2, with another same-day code that is not
     one of its primaries (then a distinct-service modifier can be meaningful and BND001 judges it).
+    It judges the code the line will carry: a primary biopsy the biopsy rules recode to its add-on (a second
+    primary, BIO001; a technique recode, BIO002/BIO004) loses its 59/X{EPSU} in the same pass (59 for a payer
+    preferring X{EPSU} is MOD004's, which also says why it does not become XS), and a lone add-on recoded
+    to its primary is not an add-on.
 
     ## Why is this bad?
     An add-on code is paid only with its primary, and no NCCI edit pairs a primary with its own add-on, so
@@ -31,6 +37,7 @@ class DistinctModifierOnAddonCode(Rule):
 
     ## Example
     11102 + 11103-59 (units 2) -> 11102 + 11103 (units 2).
+    11102 (lesion A) + 11102-XS (lesion B) -> 11102 + 11103 (BIO001 recodes line 2; XS removed).
 
     ## Fix safety
     `safe`: removing the modifier changes nothing the payer relies on.
@@ -53,46 +60,36 @@ class DistinctModifierOnAddonCode(Rule):
             return
         for line in ctx.lines:
             present = [m for m in line.modifiers if m in DISTINCT_SERVICE]
-            if not present or not self._is_addon(ctx, line) or self._edit_with_non_primary(ctx, line):
+            if not present or not removes_distinct_modifiers(ctx, line):
                 continue
+            code = planned_code(ctx, line)  # the code the biopsy rules give the line
+            recoded = code != line.code
             for modifier in present:
-                yield self.finding(
-                    [line.line_id],
-                    f"Line {line.line_id} ({line.code}) is an add-on code carrying {modifier}. An add-on is paid with "
-                    "its primary and no NCCI edit pairs them, so a distinct-service modifier bypasses nothing and "
-                    f"should never be appended (AAD 'Modifier madness'): remove {modifier} from line {line.line_id}. "
-                    "If the add-on's lesions are distinct from another procedure, the modifier belongs on the "
-                    "primary's column-2 line, not on the add-on.",
-                    fix=Fix(
-                        FixAction.REMOVE_MODIFIER,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"remove {modifier} from {line.code}",
-                        modifier=modifier,
-                    ),
-                )
+                if recoded and modifier == "59" and judges_59(ctx, line):
+                    continue  # MOD004 removes it, and says why it does not become XS
+                yield self._finding(line, code, modifier)
 
-    @staticmethod
-    def _is_addon(ctx: ClaimContext, line: ClaimLine) -> bool:
-        fee = ctx.fee(line.code, line.service_date)
-        if fee is not None:
-            return fee.is_addon
-        table = ctx.addons(line.service_date)
-        return table is not None and table.get(line.code) is not None
-
-    @staticmethod
-    def _edit_with_non_primary(ctx: ClaimContext, line: ClaimLine) -> bool:
-        """The PTP table in force pairs this add-on (column 2, indicator 1) with a same-day non-primary code."""
-        ptp = ctx.ptp(line.service_date)
-        if ptp is None:
-            return False
-        addons = ctx.addons(line.service_date)
-        entry = addons.get(line.code) if addons is not None else None
-        primaries = entry.primaries if entry is not None else frozenset()
-        for other in ctx.same_day(line):
-            if other.code in primaries:
-                continue
-            edit = ptp.edit(other.code, line.code, line.service_date)
-            if edit is not None and edit.modifier_indicator == "1":
-                return True
-        return False
+    def _finding(self, line: ClaimLine, code: str, modifier: str) -> Finding:
+        if code == line.code:
+            what = f"Line {line.line_id} ({line.code}) is an add-on code carrying {modifier}"
+            title = f"remove {modifier} from {line.code}"
+        else:
+            what = (
+                f"Line {line.line_id} ({line.code}) carries {modifier}, and the biopsy rules recode it to the add-on "
+                f"{code} (one primary biopsy per encounter; every other biopsy is an add-on)"
+            )
+            title = f"remove {modifier} from {line.code} (recoded to add-on {code})"
+        return self.finding(
+            [line.line_id],
+            f"{what}. An add-on is paid with its primary and no NCCI edit pairs them, so a distinct-service modifier "
+            f"bypasses nothing and should never be appended (AAD 'Modifier madness'): remove {modifier} from line "
+            f"{line.line_id}. If the add-on's lesions are distinct from another procedure, the modifier belongs on the "
+            "primary's column-2 line, not on the add-on.",
+            fix=Fix(
+                FixAction.REMOVE_MODIFIER,
+                Applicability.SAFE,
+                (line.line_id,),
+                title,
+                modifier=modifier,
+            ),
+        )

@@ -7,11 +7,12 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import mohs_lesion_line, planned_line
+from rules.biopsy._plan import planned_code
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers._addon import is_addon, judges_59
 from rules.modifiers._sites import counterparts, different_site
-from rules.modifiers_common import X_MODIFIERS, is_em_like
+from rules.modifiers_common import X_MODIFIERS
 from rules.registry import register
 
 
@@ -28,6 +29,7 @@ class Modifier59WhereXModifierApplies(Rule):
     It judges the code the line will carry, not only the billed one:
     - a biopsy line the biopsy rules recode to an add-on (a second primary biopsy, BIO001/BIO002/BIO004)
       gets no X modifier: its 59 is removed, as MOD005 does on a billed add-on;
+    - a lone biopsy add-on the biopsy rules recode to its primary (BIO002) is judged as that primary;
     - a biopsy of the lesion removed by Mohs the same day, billed with 59, is left alone: that is the
       documented exception (no prior pathology, MOH005 asks the chart), and no X modifier describes a
       diagnostic biopsy of the same lesion, so 59 stays.
@@ -70,17 +72,15 @@ class Modifier59WhereXModifierApplies(Rule):
         if "59" not in ctx.modifiers or not profile.accepts_x_modifiers or profile.distinct_modifier not in X_MODIFIERS:
             return
         for line in ctx.lines:
-            if "59" not in line.modifiers or X_MODIFIERS.intersection(line.modifiers) or is_em_like(line.code):
-                continue  # 59 with X: MOD003; 59 on an E/M: MOD011
-            fee = ctx.fee(line.code, line.service_date)
-            if fee is not None and fee.is_addon:
-                continue  # no distinct-service modifier at all on an add-on: MOD005
-            if mohs_lesion_line(ctx, line) is not None:
-                continue  # same-lesion biopsy on a Mohs day: 59 is the exception's modifier (MOH005)
-            planned = planned_line(ctx, line)
-            if planned is not None and planned.target.is_addon:
-                yield self._recoded_to_addon(line, planned.target.code)
+            # 59 with X: MOD003; on an E/M: MOD011; on the Mohs lesion's same-day biopsy: the exception's modifier
+            # (MOH005).
+            if not judges_59(ctx, line):
                 continue
+            code = planned_code(ctx, line)  # the code the biopsy rules give the line
+            if is_addon(ctx, code, line.service_date):
+                if code != line.code:
+                    yield self._recoded_to_addon(line, code)
+                continue  # no distinct-service modifier at all on a billed add-on: MOD005
             yield self._judge(ctx, line, counterparts(ctx, line))
 
     def _recoded_to_addon(self, line: ClaimLine, addon: str) -> Finding:

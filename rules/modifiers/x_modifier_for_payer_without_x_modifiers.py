@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from rules.context import ClaimContext
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.modifiers._addon import removes_distinct_modifiers
 from rules.modifiers_common import MODIFIER_MEANING, X_MODIFIERS
 from rules.registry import register
 
@@ -18,6 +19,8 @@ class XModifierForPayerWithoutXModifiers(Rule):
     ## What it does
     Reads the claim's payer profile (`payer_profiles.yaml`: `accepts_x_modifiers`). When the payer does
     not recognise X{EPSU}, a line carrying one of them (without 59, which MOD003 handles) gets 59 instead.
+    An add-on code, or a biopsy line the biopsy rules recode to its add-on (BIO001/BIO002/BIO004), gets no 59:
+    an add-on carries no distinct-service modifier at all, and MOD005 removes the X modifier.
 
     ## Why is this bad?
     X{EPSU} are CMS HCPCS modifiers (2015). A payer that has not adopted them rejects them as invalid or
@@ -26,6 +29,7 @@ class XModifierForPayerWithoutXModifiers(Rule):
 
     ## Example
     For a payer without X{EPSU}: 17000 + 11900-XS -> 17000 + 11900-59.
+    For the same payer: 11102 (lesion A) + 11102-XS (lesion B) -> 11102 + 11103 (BIO001, MOD005), not 11103-59.
 
     ## Fix safety
     `safe`: 59 asserts the same distinct service in the payer's vocabulary; the documentation that
@@ -51,6 +55,8 @@ class XModifierForPayerWithoutXModifiers(Rule):
             xs = [m for m in line.modifiers if m in X_MODIFIERS]
             if not xs or "59" in line.modifiers:
                 continue
+            if removes_distinct_modifiers(ctx, line):
+                continue  # an add-on (billed, or a biopsy recoded to one) takes neither: MOD005 removes the X modifier
             meanings = ", ".join(f"{x} ({MODIFIER_MEANING[x]})" for x in xs)
             yield self.finding(
                 [line.line_id],

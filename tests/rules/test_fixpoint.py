@@ -247,17 +247,10 @@ def fixpoint_problems(claim: Claim) -> list[str]:
     return problems
 
 
-# ---- known engine bugs (found by this test) ------------------------------------------------
-BIO_RECODE_KEEPS_DISTINCT_MODIFIER = (
-    "engine bug: a primary biopsy recoded to its add-on (BIO001/BIO004 via rules/biopsy/_plan.recode) keeps the "
-    "59/X{EPSU} billed on it (or swapped in by MOD010); MOD005 removes it only on the re-scrub "
-    "(coding-rules.md Biopsies: add-on codes never carry 59/X{EPSU})"
-)
-BND_MODIFIER_ON_RECODED_ADDON = (
-    "engine bug: BND001 (rules/bundling/column2_billed_with_column1) appends XS/59 to a biopsy line that BIO001 "
-    "recodes to its add-on in the same pass; MOD005 removes it on the re-scrub (coding-rules.md Biopsies: add-on "
-    "codes never carry 59/X{EPSU}; no NCCI edit pairs 17000 with +11103)"
-)
+# ---- engine bugs this test found, now fixed: their minimal claims run as regression cases ----------------
+# A primary biopsy recoded to its add-on (BIO001/BIO004) kept the 59/X{EPSU} billed on it, or swapped in by MOD010;
+# MOD005 removed it only on the re-scrub. BND001 appended XS/59 to a biopsy line BIO001 recodes to its add-on.
+# (coding-rules.md Biopsies: add-on codes never carry 59/X{EPSU}.)
 
 
 def _bio(lesion: str, region: str, technique: str = "tangential") -> dict[str, str]:
@@ -275,8 +268,8 @@ _BIOPSIES_AND_AK: list[dict[str, Any]] = [
     {"code": "11102", "documentation": _bio("B", "leg")},
     {"code": "17000", "dx_pointers": [2], "documentation": _AK},
 ]
-# Minimal claims of each bug: (id, claim, reason).
-KNOWN_BUG_CLAIMS = [
+# Minimal claims of each bug: (id, claim).
+FIXED_BUG_CLAIMS = [
     (
         "bug:BIO001 recodes 11102-XS to 11103 and keeps XS",
         make_claim(
@@ -286,7 +279,6 @@ KNOWN_BUG_CLAIMS = [
             ],
             diagnoses=["D48.5"],
         ),
-        BIO_RECODE_KEEPS_DISTINCT_MODIFIER,
     ),
     (
         "bug:BIO004 recodes 11104-XS (tangential documented) to 11103 and keeps XS",
@@ -297,26 +289,20 @@ KNOWN_BUG_CLAIMS = [
             ],
             diagnoses=["D48.5"],
         ),
-        BIO_RECODE_KEEPS_DISTINCT_MODIFIER,
     ),
     (
         "bug:BND001 appends XS to the 11102 that BIO001 recodes to 11103 (with 17000)",
         make_claim(_BIOPSIES_AND_AK, diagnoses=["D48.5", "L57.0"]),
-        BND_MODIFIER_ON_RECODED_ADDON,
     ),
     (
         "bug:BND001 appends 59 (no-X payer) to the 11102 that BIO001 recodes to 11103",
         make_claim(
             _BIOPSIES_AND_AK, diagnoses=["D48.5", "L57.0"], payer={"payer_id": "ACME-PPO", "kind": "commercial"}
         ),
-        BND_MODIFIER_ON_RECODED_ADDON,
     ),
 ]
-# Generated claims (seed 2026) that fail the fixpoint because of a known bug, by claim number.
-KNOWN_BUG_GENERATED = {
-    96: BND_MODIFIER_ON_RECODED_ADDON,
-    **dict.fromkeys((123, 162, 220, 456, 525, 1151, 1163, 1165, 1726, 1866), BIO_RECODE_KEEPS_DISTINCT_MODIFIER),
-}
+# Generated claims (seed 2026) that fail the fixpoint because of a known bug, by claim number: none now.
+KNOWN_BUG_GENERATED: dict[int, str] = {}
 
 
 # ---- cases ---------------------------------------------------------------------------------------------
@@ -344,12 +330,12 @@ def _generated_claims() -> Iterator[Any]:
         yield pytest.param(ClaimSubmitted.model_validate_json(raw).claim, id=f"generated:{SEED}:{number}", marks=marks)
 
 
-def _known_bug_claims() -> Iterator[Any]:
-    for name, claim, reason in KNOWN_BUG_CLAIMS:
-        yield pytest.param(claim, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
+def _fixed_bug_claims() -> Iterator[Any]:
+    for name, claim in FIXED_BUG_CLAIMS:
+        yield pytest.param(claim, id=name)
 
 
-CASES = [*_scenario_claims(), *_fixture_claims(), *_known_bug_claims(), *_generated_claims()]
+CASES = [*_scenario_claims(), *_fixture_claims(), *_fixed_bug_claims(), *_generated_claims()]
 
 
 @pytest.mark.parametrize("claim", CASES)
