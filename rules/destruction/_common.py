@@ -44,14 +44,22 @@ def any_contradicted(ctx: ClaimContext, lines: list[ClaimLine]) -> bool:
 
 
 def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
-    """Lesions treated in the session, from the chart.
+    """Lesions treated in the session (see `session_tally`), or None when the chart does not count them."""
+    tally = session_tally(ctx, lines)
+    return tally[0] if tally is not None else None
+
+
+def session_tally(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool] | None:
+    """Lesions treated in the session and whether the chart documents all of them, or None without a count.
 
     contract.md defines `lesion_count` as the lesions treated on *that line*, so when add-on lines carry
     counts the session total is the sum over the family's lines (17000 with 1 + 17003 with 7 = 8 AKs; a
     head line without a count stands for its one lesion). When only the first line of the family carries a
-    count, charts put the session total there (17000 documented with 8 lesions = 8 AKs); when several head
-    lines each carry a count (AKs on two areas billed as two 17000 lines of 3 and 1), they are per-line counts
-    and add up.
+    count that is more than its code describes, charts put the session total there (17000 documented with
+    8 lesions = 8 AKs). A head count within its code (17000 documenting its one lesion) is that line's own:
+    add-on lines billed without a count are then counted as billed (17000 with 1 + 17003 x5 = 6 AKs, not
+    documented), never dropped. When several head lines each carry a count (AKs on two areas billed as two
+    17000 lines of 3 and 1), they are per-line counts and add up.
     """
     table = ctx.ruleset.families
     heads: list[ClaimLine] = []
@@ -64,10 +72,40 @@ def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
     head_counts = [c for line in heads if (c := ctx.doc(line).lesion_count) is not None]
     if not addon_counts:
         if len(heads) > 1 and len(head_counts) == len(heads):
-            return sum(head_counts)
-        return head_counts[0] if head_counts else None
+            return sum(head_counts), True
+        if not head_counts:
+            return None
+        billed = _billed_beyond_head(ctx, heads, addons)
+        if billed is not None:
+            return billed, False
+        return head_counts[0], True
     undocumented_heads = sum(1 for line in heads if ctx.doc(line).lesion_count is None)
-    return sum(addon_counts) + sum(head_counts) + undocumented_heads
+    return sum(addon_counts) + sum(head_counts) + undocumented_heads, True
+
+
+def _billed_beyond_head(ctx: ClaimContext, heads: list[ClaimLine], addons: list[ClaimLine]) -> int | None:
+    """The session count the billed lines state, when the one head count is within what its code describes and
+    add-on units are billed without a count (17000 documenting 1 lesion + 17003 x5 = 6; 11200 documenting 10
+    tags + 11201 x2 = 26, the fewest tags two add-on units describe); None otherwise.
+
+    The count covers the head's whole range (17000 x1: 1 lesion; 11200: 15 tags), each further head line its
+    own count (one lesion without one), and the add-on units as billed (+17003: one lesion each; +11201: 10
+    tags each, the last one at least one tag).
+    """
+    table = ctx.ruleset.families
+    counted = next((line for line in heads if ctx.doc(line).lesion_count is not None), None)
+    units = sum(line.units for line in addons)
+    if counted is None or not units:
+        return None
+    addon = table.addon_of(counted.code)
+    if addon is None or addon.count_min is None or any(line.code != addon.code for line in addons):
+        return None
+    capacity = (addon.count_min - 1) * counted.units
+    if (ctx.doc(counted).lesion_count or 0) > capacity:
+        return None  # more than the head line's code describes: the chart's session total
+    per = int(addon.per or 1)
+    others = sum(ctx.doc(line).lesion_count or 1 for line in heads if line is not counted)
+    return capacity + (units - 1) * per + 1 + others
 
 
 def premalignant_count(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool] | None:
@@ -81,9 +119,9 @@ def premalignant_count(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, 
         return None
     roles = by_role(ctx, lines)
     primaries, addons, alone = roles["primary"], roles["addon"], roles["alone"]
-    count = session_count(ctx, lines)
-    if count is not None:
-        return count, True
+    tally = session_tally(ctx, lines)
+    if tally is not None:
+        return tally
     if alone or not primaries:
         return None
     count = sum(line.units for line in primaries + addons)

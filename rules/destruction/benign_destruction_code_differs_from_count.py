@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+
+from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
-from rules.destruction._common import BENIGN, contradicted
+from rules.destruction._common import BENIGN, any_contradicted, contradicted, session_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
+from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
+from rules.units._payable import paid_note
 
 
 @register(code="DES004", slug="benign-destruction-code-differs-from-count", status=Stable("0.1.0"))
@@ -17,7 +21,10 @@ class BenignDestructionCodeDiffersFromCount(Rule):
 
     ## What it does
     17110 covers 1-14 benign lesions (warts, seborrheic keratoses...), 17111 covers 15 or more; both are
-    one unit per session. Recodes by `documentation.lesion_count` and sets the units to one.
+    one unit per session. Recodes by `documentation.lesion_count` and sets the units to one. Several lines
+    of one code on a date are one session: their counts add up (`lesion_count` is per line) and, when the
+    sum is another code, the lines are merged into it (warts on two 17110 lines, 8 + 9 = 17, are 17111 x1).
+    When billed units exceed the MUE, the message also gives the change against what would be paid.
 
     ## Why is this bad?
     17110 with 20 documented lesions under-codes the session; 17111 for 6 lesions over-codes it. Units
@@ -25,15 +32,18 @@ class BenignDestructionCodeDiffersFromCount(Rule):
 
     ## Example
     17110 with lesion_count 20 -> 17111 (+$18.71). 17110 x20 with lesion_count 20 -> 17111 x1.
+    17110 (8 warts) + 17110 (9 warts) -> 17111 x1 (-$92.52 against both lines as billed, +$18.71 against
+    what would be paid: the second 17110 is above its MUE of 1 a day).
 
     ## Fix safety
-    `safe`: the count is the line's own documentation; one unit is the CPT descriptor. 17110 with 17111 on
+    `safe`: the count is the lines' own documentation; one unit is the CPT descriptor. 17110 with 17111 on
     the same date is DES003's; extra units on the right code are left to the MUE rules when the MUE table
     in force caps the code.
 
     ## References
     AMA CPT 2026 descriptors 17110 ("up to 14 lesions") and 17111 ("15 or more lesions");
-    coding-rules.md "Destruction".
+    coding-rules.md "Destruction" ("17111 for 15 or more (one unit, alone, never with 17110)"); contract.md
+    (`lesion_count`: lesions treated on this line).
     """
 
     name = "Benign destruction code differs from the lesion count"
@@ -47,6 +57,10 @@ class BenignDestructionCodeDiffersFromCount(Rule):
         for day, lines in family_lines(ctx, BENIGN):
             if len({line.code for line in lines}) > 1:
                 continue  # DES003
+            merged = self._session(ctx, day, lines)
+            if merged is not None:
+                yield merged
+                continue
             for line in lines:
                 if contradicted(ctx, line):
                     continue
@@ -55,7 +69,8 @@ class BenignDestructionCodeDiffersFromCount(Rule):
                 code = target.code if target is not None else line.code
                 if code == line.code and (line.units == 1 or mue_flags(ctx, line.code, line.units, day)):
                     continue  # right code; extra units alone are the MUE rules' finding
-                impact = delta(ctx, day, [(line.code, line.units)], [(code, 1)])
+                billed, after = [(line.code, line.units)], [(code, 1)]
+                impact = delta(ctx, day, billed, after)
                 if code != line.code:
                     what = f"the chart documents {count} lesions, which is {code}"
                     fix = Fix(
@@ -73,9 +88,43 @@ class BenignDestructionCodeDiffersFromCount(Rule):
                     category = Category.CODE_FAMILY
                 yield self.finding(
                     [line.line_id],
-                    f"{line.code} x{line.units} on line {line.line_id}: {what}. Bill {code} x1 ({money(impact)}).",
+                    f"{line.code} x{line.units} on line {line.line_id}: {what}. Bill {code} x1 "
+                    f"({paid_note(ctx, day, billed, after, impact)}).",
                     fix=fix,
                     revenue_impact=impact,
                     category=category,
                     severity=Severity.WARNING if impact > 0 else None,
                 )
+
+    def _session(self, ctx: ClaimContext, day: date, lines: list[ClaimLine]) -> Finding | None:
+        """Lines of one code on a date whose summed lesion counts are another code (warts on two 17110 lines,
+        8 + 9 = 17, are 17111): one finding merging them into that code x1. None otherwise (the per-line
+        checks apply; several lines of the right code are the MUE rule's merge)."""
+        if len(lines) < 2 or any_contradicted(ctx, lines):
+            return None
+        count = session_count(ctx, lines)
+        target = ctx.ruleset.families.counted(BENIGN, count) if count is not None else None
+        if count is None or target is None or target.code == lines[0].code:
+            return None
+        ids = tuple(line.line_id for line in lines)
+        billed, after = [(line.code, line.units) for line in lines], [(target.code, 1)]
+        impact = delta(ctx, day, billed, after)
+        counts = " + ".join(str(ctx.doc(line).lesion_count or 1) for line in lines)
+        return self.finding(
+            list(ids),
+            f"{lines[0].code} is billed on lines {', '.join(ids)} on {day}, documenting {counts} = {count} lesions: "
+            f"benign destruction is one code per session (lesion_count is per line, so the session is their sum), "
+            f"and {count} lesions are {target.code} x1, reported alone. Merge lines {', '.join(ids)} into "
+            f"{target.code} x1 ({paid_note(ctx, day, billed, after, impact)}).",
+            fix=Fix(
+                FixAction.MERGE_LINES,
+                Applicability.SAFE,
+                ids,
+                f"bill {target.code} x1",
+                code=target.code,
+                units=1,
+            ),
+            revenue_impact=impact,
+            category=Category.CODE_SELECTION,
+            severity=Severity.WARNING if impact > 0 else None,
+        )

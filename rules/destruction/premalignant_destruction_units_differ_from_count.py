@@ -21,8 +21,10 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
 
     ## What it does
     For actinic keratoses: 1-14 lesions are 17000 x1 plus +17003 x(n - 1); 15 or more are 17004 x1
-    alone. The lesion count n is `documentation.lesion_count` (the count on the 17000/17004 line is the
-    session total), else the billed units when they are plainly lesion counts (17000 x8, +17003 x19).
+    alone. The lesion count n is `documentation.lesion_count` (per line, summed; a count on the 17000 line
+    alone is the session total when it is more than the first lesion 17000 describes), else the billed units
+    when they are plainly lesion counts (17000 x8, +17003 x19). 17000 documenting its one lesion with an
+    undocumented +17003 x5 is 6 AKs as billed: billed add-on lesions are never removed for want of a count.
     The rule sets units, adds the missing add-on, or merges 17000 + 17003 into 17004 (or splits 17004).
     With a documented count it also recodes +17003 billed without 17000 (the first lesion becomes 17000, the
     add-on keeps lesions 2-n) and removes the extra 17000 lines of a date (17000 billed once per treated area)
@@ -35,7 +37,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
 
     ## Example
     8 AKs documented, 17000 + 17003 x5 -> 17000 + 17003 x7 (+$12.69).
-    17000 + 17003 x19 -> 17004 x1 (-$24.72).
+    17000 + 17003 x19 -> 17004 x1 (-$24.72). 17000 (1 lesion documented) + 17003 x14 -> 17004 x1.
     17003 x3 alone for 3 documented AKs -> 17000 + 17003 x2. AKs of two areas billed 17000 (1) + 17003 x2 (2)
     + 17000 (1) -> 17000 + 17003 x3.
 

@@ -8,7 +8,7 @@ from datetime import date
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
-from rules.destruction._common import SKIN_TAGS, by_role, session_count
+from rules.destruction._common import SKIN_TAGS, by_role, session_count, session_tally
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
@@ -21,7 +21,9 @@ class SkinTagUnitsDifferFromCount(Rule):
     ## What it does
     11200 covers up to and including 15 skin tags, one unit; +11201 is each additional 10 tags or part
     thereof. Sets 11200 to one unit and +11201 to ceil((n - 15) / 10) units from
-    `documentation.lesion_count`, adding or removing the add-on line as needed.
+    `documentation.lesion_count`, adding or removing the add-on line as needed. The count is per line; an
+    11200 count within its 15 tags is that line's own, so +11201 units billed without a count are taken as
+    billed, not removed.
 
     ## Why is this bad?
     11200 x2 is denied; 40 tags billed as 11200 alone leave three add-on units unbilled; +11201 for 12 tags
@@ -54,7 +56,8 @@ class SkinTagUnitsDifferFromCount(Rule):
                 yield from self._addon_alone(ctx, day, roles["addon"], session_count(ctx, lines))
                 continue
             head = roles["primary"][0]
-            count = session_count(ctx, lines)
+            tally = session_tally(ctx, lines)
+            count, documented = tally if tally is not None else (None, False)
             if head.units != 1 and not mue_flags(ctx, head.code, head.units, day):
                 impact = delta(ctx, day, [(head.code, head.units)], [(head.code, 1)])
                 yield self.finding(
@@ -73,7 +76,7 @@ class SkinTagUnitsDifferFromCount(Rule):
             if billed == want and len(have) <= 1:
                 continue
             impact = delta(ctx, day, [(addon.code, billed)], [(addon.code, want)])
-            why = f"{count} tags documented = {head.code} + {addon.code} x{want}"
+            why = f"{count} tags {'documented' if documented else 'billed'} = {head.code} + {addon.code} x{want}"
             if have and want:
                 ids = tuple(line.line_id for line in have)
                 fix = Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"{addon.code} x{want}", units=want)

@@ -45,7 +45,9 @@ class UnitsAboveDailyMue(Rule):
     17004 x2 -> 17004 x1. 17000 + 17003 x9 + 17003 x6 with 14 lesions documented -> one 17003 line x13
     (MAI 2). 17000 + 17003 x14 for 15 AKs: advice only, DES002 recodes to 17004. 11104 x2: advice only,
     BIO003 bills 11104 + 11105. Two 17000 lines for 3 + 1 documented AKs: advice only, DES002 bills 17000 +
-    17003 x3. Two 12041 lines of 2.0 + 1.5 cm: advice only, REP003 recodes to 12042.
+    17003 x3. Two 12041 lines of 2.0 + 1.5 cm: advice only, REP003 recodes to 12042. Two 17110 lines of 8 + 9
+    documented warts: advice only, DES004 merges them into 17111. 17000 documenting its one AK + 17003 x14 (15
+    AKs billed): advice only, DES002 recodes to 17004.
 
     ## Fix safety
     MAI 2: `safe` (units above the MUE can never be paid), except exactly when a code-family rule's own safe

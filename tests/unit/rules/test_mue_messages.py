@@ -56,3 +56,20 @@ profiles:
     payer = {"payer_id": "STRICT", "kind": "commercial"}
     [message] = messages("MUE002", [{"code": "17110", "units": 2}], ruleset, payer=payer)
     assert "per payer profile strict (strict policy 12; MAI 3)" in message
+
+
+def test_daily_mue_names_the_recode_the_family_rule_makes() -> None:
+    """Two 17110 lines of 8 + 9 warts: MUE002 defers to a recode to 17111, and DES004 makes exactly that one."""
+    wart = {"lesion_type": "benign", "technique": "destruction"}
+    lines = [
+        {"code": "17110", "documentation": {**wart, "body_region": "hand", "lesion_count": 8}},
+        {"code": "17110", "documentation": {**wart, "body_region": "foot", "lesion_count": 9}},
+    ]
+    verdict = evaluate(make_claim(lines, diagnoses=["B07.8"]), default_ruleset())
+    [mue] = [f for f in verdict.findings if f.rule == "MUE002"]
+    [des] = [f for f in verdict.findings if f.rule == "DES004"]
+    assert "But 17 lesions documented are 17111: apply the code-family recode" in mue.message
+    assert des.fix is not None
+    assert des.fix.code == "17111"
+    assert des.fix.line_ids == ("1", "2")
+    assert [line.code for line in verdict.corrected_lines] == ["17111"]
