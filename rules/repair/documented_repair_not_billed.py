@@ -1,4 +1,4 @@
-"""REP005: an intermediate or complex repair documented on an excision with no repair line billed."""
+"""REP005: an intermediate or complex repair documented on an excision or Mohs line with no repair line billed."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ from schemas.claim import ClaimLine
 from rules.context import ClaimContext
 from rules.excision._expected import effective_code
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.mohs._lesions import FAMILY as MOHS
+from rules.mohs._lesions import lesions
 from rules.registry import register
 from rules.repair._common import coding, excision_lines, groups, is_small_benign
-from rules.sites import EXCISION_CODES, delta, money, same_lesion
+from rules.sites import EXCISION_CODES, MOHS_CODES, delta, lines_of, money, same_lesion
 
 
 @register(code="REP005", slug="documented-repair-not-billed", status=Stable("0.1.0"))
 class DocumentedRepairNotBilled(Rule):
-    """An intermediate or complex repair documented on an excision line, with no repair line billed.
+    """An intermediate or complex repair documented on an excision or Mohs line, with no repair line billed.
 
     ## What it does
-    Reads `documentation.repair` and `repair_length_cm` on excision lines. An intermediate or complex
+    Reads `documentation.repair` and `repair_length_cm` on excision lines and on Mohs surgery lines
+    (17311-17315; the first line of a Mohs lesion's stages that documents one). An intermediate or complex
     closure with no repair line for that lesion (same lesion id, or a repair line of that complexity and
     anatomic group without a lesion id) is revenue left unbilled: the rule sums the unbilled lengths per
     complexity and anatomic group and proposes the repair line(s), with the repair's value as the revenue
@@ -29,10 +32,13 @@ class DocumentedRepairNotBilled(Rule):
     ## Why is this bad?
     Intermediate (layered) and complex closures are separately billable with an excision; the billing guide's
     "closure code optimization" is real when the chart documents it. Simple closure is included in the
-    excision and is never proposed.
+    excision and is never proposed. Mohs surgery (000-day global) does not include the repair of its wound:
+    repairs, flaps and grafts after Mohs are billed separately, so a documented layered or complex closure
+    with no repair line is the same lost revenue.
 
     ## Example
     11602 (back; repair intermediate, 3.0 cm) alone -> 11602 + 12032 (+$299.94).
+    17311 (nose; repair complex, 3.0 cm) alone -> 17311 + 13152 (+$490.66; $278.56 at facility rates).
 
     ## Fix safety
     `safe` when the complexity, length and body region are documented (the line's own documentation). When
@@ -42,23 +48,27 @@ class DocumentedRepairNotBilled(Rule):
     ## References
     AMA CPT 2026 repair guidelines (intermediate/complex repair reported separately from excision);
     NCCI Policy Manual ch. III (exception for benign excisions of 0.5 cm or less); coding-rules.md
-    "Excisions" and "Repairs".
+    "Excisions", "Repairs" and "Mohs" ("Repairs, flaps and grafts after Mohs are billed separately").
     """
 
     name = "Documented repair not billed"
     category = Category.REVENUE_OPPORTUNITY
     severity = Severity.WARNING
-    reference = "AMA CPT repair guidelines (intermediate/complex repair billed with excision); NCCI ch. III"
-    triggers = EXCISION_CODES
+    reference = (
+        "AMA CPT repair guidelines (intermediate/complex repair billed with excision or after Mohs); NCCI ch. III"
+    )
+    triggers = EXCISION_CODES | MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day in ctx.dates:
             unbilled: dict[tuple[str, str], list[ClaimLine]] = {}
-            for excision in excision_lines(ctx, day):
+            mohs = mohs_carriers(ctx, day)  # the small-benign exception is the excision's only
+            for excision in [*excision_lines(ctx, day), *mohs]:
                 doc = ctx.doc(excision)
                 if doc.repair not in ("intermediate", "complex") or doc.repair_length_cm is None:
                     continue
-                if is_small_benign(ctx, effective_code(ctx, excision)) or self._billed(ctx, day, excision):
+                small = excision not in mohs and is_small_benign(ctx, effective_code(ctx, excision))
+                if small or self._billed(ctx, day, excision):
                     continue
                 group = ctx.ruleset.families.site_group(f"repair_{doc.repair}", doc.body_region)
                 if group is None:
@@ -102,10 +112,17 @@ class DocumentedRepairNotBilled(Rule):
             )
             return
         impact = delta(ctx, day, [], want.pairs())
+        mohs = [ctx.ruleset.families.family_of(ex.code) == MOHS for ex in excisions]
+        if all(mohs):
+            after = "the Mohs surgery (000-day global; repairs after Mohs are billed separately)"
+        elif any(mohs):
+            after = "the excision and the Mohs surgery (repairs after Mohs are billed separately)"
+        else:
+            after = "the excision"
         yield self.finding(
             ids,
             f"{kind.capitalize()} repair documented on {where} but no repair line is billed: intermediate and "
-            f"complex closures are billed in addition to the excision. Add {want.text()} for {total:.1f} cm "
+            f"complex closures are billed in addition to {after}. Add {want.text()} for {total:.1f} cm "
             f"({money(impact)}).",
             fix=Fix(
                 FixAction.ADD_LINE, Applicability.SAFE, (), f"add {want.primary.code}", code=want.primary.code, units=1
@@ -126,3 +143,24 @@ class DocumentedRepairNotBilled(Rule):
                     units=want.addon_units,
                 ),
             )
+
+
+def mohs_carriers(ctx: ClaimContext, day: date) -> list[ClaimLine]:
+    """The Mohs lines of a date that carry a documented intermediate/complex repair, one per lesion: a lesion's
+    stage lines (its lesion id, else the first-stage line they belong to, rules/mohs/_lesions.py) describe
+    one wound, so its first line documenting the repair stands for it."""
+    owner = {line.line_id: lesion.primary for lesion in lesions(ctx, day) for line in lesion.lines}
+    seen: set[tuple[str, str]] = set()
+    out: list[ClaimLine] = []
+    for line in lines_of(ctx, day, MOHS):
+        doc = ctx.doc(line)
+        if doc.repair not in ("intermediate", "complex") or doc.repair_length_cm is None:
+            continue
+        head = owner.get(line.line_id)
+        lesion_id = doc.lesion_id or (ctx.doc(head).lesion_id if head is not None else None)
+        key = ("lesion", lesion_id) if lesion_id else ("line", (head or line).line_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return out

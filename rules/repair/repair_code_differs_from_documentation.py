@@ -10,6 +10,7 @@ from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, 
 from rules.registry import register
 from rules.repair._common import Group, addon_change, addon_fix, coding, excision_lines, groups, kind_of
 from rules.sites import REPAIR_CODES, delta, money, same_lesion
+from rules.units._payable import paid_note
 
 
 @register(code="REP004", slug="repair-code-differs-from-documentation", status=Stable("0.1.0"))
@@ -30,6 +31,9 @@ class RepairCodeDiffersFromDocumentation(Rule):
 
     ## Example
     12031 for a 4.0 cm intermediate repair of the back -> 12032 (+$40.08).
+    12031 x2 for one 5.0 cm intermediate repair of the trunk -> 12032 x1: -$219.78 against the two units
+    billed, +$40.08 against what would be paid (12031's MUE of 1 a day denies the second unit); the message
+    gives both, `revenue_impact` the first (corrected minus billed).
     13101 for a 12.0 cm complex repair of the trunk -> 13101 + 13102 x1.
 
     ## Fix safety
@@ -79,11 +83,12 @@ class RepairCodeDiffersFromDocumentation(Rule):
                     revenue_impact=impact,
                 )
                 return
-            impact = delta(ctx, day, [(line.code, line.units)], [(want.primary.code, 1)])
+            before, after = [(line.code, line.units)], [(want.primary.code, 1)]
+            impact = delta(ctx, day, before, after)
             yield self.finding(
                 [line.line_id],
                 f"Line {line.line_id} bills {line.code} but the chart documents a {facts}, which is {want.text()}. "
-                f"Replace {line.code} with {want.primary.code} ({money(impact)}).",
+                f"Replace {line.code} with {want.primary.code} ({paid_note(ctx, day, before, after, impact)}).",
                 fix=Fix(
                     FixAction.REPLACE_CODE,
                     Applicability.SAFE,
