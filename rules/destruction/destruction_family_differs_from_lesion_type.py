@@ -8,6 +8,7 @@ from datetime import date
 from schemas.claim import ClaimLine
 
 from rules.context import ClaimContext
+from rules.data.families import FamilyEntry
 from rules.destruction._common import (
     BENIGN,
     LESION_TYPES,
@@ -143,34 +144,16 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 ),
             )
             return
-        addon = table.addon_of(target.code)
-        extra = table.addon_units(addon, count) if addon else 0
-        after = [(target.code, 1)] + ([(addon.code, extra)] if addon and extra else [])
-        impact = delta(ctx, day, [(ln.code, ln.units) for ln in group], after)
-        coded = " + ".join(f"{c} x{u}" for c, u in after)
-        yield self.finding(
-            ids,
-            f"{lead} {count} skin tag(s) documented are {coded}: merge line(s) {', '.join(ids)} into {target.code} x1"
-            f"{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
-            fix=Fix(
-                FixAction.MERGE_LINES, Applicability.SAFE, ids, f"recode as {target.code}", code=target.code, units=1
-            ),
-            revenue_impact=impact,
+        yield from self._merge_into(
+            ctx,
+            day,
+            group,
+            target,
+            count,
+            f"{lead} {count} skin tag(s) documented are",
+            f"{count} skin tags documented: tags 16-{count} are",
+            " (each additional 10 or part thereof)",
         )
-        if addon and extra:
-            yield self.finding(
-                ids,
-                f"{count} skin tags documented: tags 16-{count} are {addon.code} x{extra} (each additional 10 or part "
-                "thereof).",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add {addon.code} x{extra}",
-                    code=addon.code,
-                    units=extra,
-                ),
-            )
 
     def _recode(
         self, ctx: ClaimContext, day: date, family: str, kind: str, group: list[ClaimLine], existing: list[ClaimLine]
@@ -218,6 +201,31 @@ class DestructionFamilyDiffersFromLesionType(Rule):
         target = table.counted(_FAMILY_OF_TYPE[kind], count)
         if target is None:
             return
+        yield from self._merge_into(
+            ctx,
+            day,
+            group,
+            target,
+            count,
+            f"{lead} destruction. {count} {kind} lesion(s) are coded",
+            f"{count} {kind} lesions documented: lesions 2-{count} are",
+        )
+
+    def _merge_into(
+        self,
+        ctx: ClaimContext,
+        day: date,
+        group: list[ClaimLine],
+        target: FamilyEntry,
+        count: int,
+        what: str,
+        addon_what: str,
+        addon_note: str = "",
+    ) -> Iterator[Finding]:
+        """Merge `group` into `target` x1 and add its add-on's units for `count` lesions (both safe: the chart
+        documents the count). `what` and `addon_what` open the two messages, which go on with the codes."""
+        table = ctx.ruleset.families
+        ids = tuple(ln.line_id for ln in group)
         addon = table.addon_of(target.code)
         extra = table.addon_units(addon, count) if addon else 0
         after = [(target.code, 1)] + ([(addon.code, extra)] if addon and extra else [])
@@ -225,8 +233,8 @@ class DestructionFamilyDiffersFromLesionType(Rule):
         coded = " + ".join(f"{c} x{u}" for c, u in after)
         yield self.finding(
             ids,
-            f"{lead} destruction. {count} {kind} lesion(s) are coded {coded}: merge line(s) {', '.join(ids)} "
-            f"into {target.code} x1{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
+            f"{what} {coded}: merge line(s) {', '.join(ids)} into {target.code} x1"
+            f"{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
             fix=Fix(
                 FixAction.MERGE_LINES, Applicability.SAFE, ids, f"recode as {target.code}", code=target.code, units=1
             ),
@@ -235,7 +243,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
         if addon and extra:
             yield self.finding(
                 ids,
-                f"{count} {kind} lesions documented: lesions 2-{count} are {addon.code} x{extra}.",
+                f"{addon_what} {addon.code} x{extra}{addon_note}.",
                 fix=Fix(
                     FixAction.ADD_LINE,
                     Applicability.SAFE,
