@@ -52,6 +52,14 @@ class WireModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+class OutputModel(WireModel):
+    """Base for the events the worker writes: every field is always written, so its JSON Schema requires it."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", populate_by_name=True, json_schema_serialization_defaults_required=True
+    )
+
+
 class Documentation(WireModel):
     """What the chart says about one line; every field optional."""
 

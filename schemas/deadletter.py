@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from schemas.claim import WireModel
+from schemas.claim import OutputModel
 
 
 class DeadLetterReason(StrEnum):
@@ -16,7 +16,7 @@ class DeadLetterReason(StrEnum):
     PROCESSING_ERROR = "processing_error"  # includes a crashing rule: see rule_code
 
 
-class DeadLetter(WireModel):
+class DeadLetter(OutputModel):
     schema_: Literal["deadletter.v1"] = Field(alias="schema", default="deadletter.v1")
     event_id: str
     reason: DeadLetterReason
@@ -34,5 +34,3 @@ class DeadLetter(WireModel):
         default=False, description="payload holds only the first bytes; the whole input stays at source offset"
     )
     worker_version: str
-
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)

@@ -6,9 +6,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from schemas.claim import WireModel
+from schemas.claim import OutputModel
 from schemas.types import Modifier, Money, ProcedureCode
 
 
@@ -20,7 +20,7 @@ class ReworkAction(StrEnum):
     REVIEW = "review"
 
 
-class CorrectedClaimLine(WireModel):
+class CorrectedClaimLine(OutputModel):
     """The line as it should be resubmitted."""
 
     line_id: str | None
@@ -29,7 +29,7 @@ class CorrectedClaimLine(WireModel):
     units: int
 
 
-class DenialRework(WireModel):
+class DenialRework(OutputModel):
     """Envelope of `denials.rework.v1`."""
 
     schema_: Literal["denial.rework.v1"] = Field(alias="schema", default="denial.rework.v1")
@@ -73,5 +73,3 @@ class DenialRework(WireModel):
     data_versions: dict[str, str] = Field(
         default={}, description="reference-table editions the analysis used (ptp, mue, addon, carc, rarc, ...)"
     )
-
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)

@@ -102,4 +102,8 @@ def _non_negative(value: Decimal) -> Decimal:
     return value
 
 
-NonNegativeMoney = Annotated[Money, AfterValidator(_non_negative)]
+NonNegativeMoney = Annotated[
+    Money,
+    AfterValidator(_non_negative),
+    WithJsonSchema({"type": "string", "pattern": _MONEY_PATTERN.replace("-?", ""), "description": "decimal >= 0"}),
+]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from schemas.claim import WireModel
+from schemas.claim import OutputModel
 from schemas.types import Modifier, Money, ProcedureCode
 
 
@@ -42,7 +42,7 @@ FixActionName = Literal[
 ApplicabilityName = Literal["safe", "needs_documentation", "display_only"]
 
 
-class FixOut(WireModel):
+class FixOut(OutputModel):
     """A structured fix: the action, its applicability, and the fields the action needs."""
 
     action: FixActionName
@@ -58,7 +58,7 @@ class FixOut(WireModel):
     replaces: list[Modifier] = []
 
 
-class FindingOut(WireModel):
+class FindingOut(OutputModel):
     rule: str
     category: Category
     severity: Literal["error", "warning", "info"]
@@ -69,14 +69,14 @@ class FindingOut(WireModel):
     reference: str
 
 
-class CorrectedLine(WireModel):
+class CorrectedLine(OutputModel):
     line_ids: list[str]
     code: ProcedureCode
     modifiers: list[Modifier] = []
     units: int
 
 
-class ClaimValidated(WireModel):
+class ClaimValidated(OutputModel):
     """Envelope of `claims.validated.v1`."""
 
     schema_: Literal["claim.validated.v1"] = Field(alias="schema", default="claim.validated.v1")
@@ -90,5 +90,3 @@ class ClaimValidated(WireModel):
     revenue_impact: Money | None = Field(default=None, description="sum of the findings' revenue impact")
     ruleset_version: str
     data_versions: dict[str, str] = {}
-
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
