@@ -31,7 +31,7 @@ def verdict_table(validated: dict[str, Any]) -> Group:
         "  ",
         (status.upper(), STATUS_STYLE.get(status, "")),
         f"  {len(validated['findings'])} finding(s)",
-        f"  revenue impact ${impact}" if impact else "",
+        f"  revenue impact {signed_money(impact)}" if impact else "",
     )
     parts: list[Any] = [title]
     if validated.get("reason"):
@@ -46,14 +46,15 @@ def verdict_table(validated: dict[str, Any]) -> Group:
         table.add_column("$", justify="right", no_wrap=True)
         for finding in validated["findings"]:
             fix = finding.get("fix") or {}
-            fix_text = f"{fix.get('title', '')} [{fix.get('applicability', '')}]" if fix else ""
+            # Text, not markup: "[safe]" or a message's "[preview]" must print as written.
+            fix_text = Text(f"{fix.get('title', '')} [{fix.get('applicability', '')}]" if fix else "")
             table.add_row(
                 finding["rule"],
                 Text(finding["severity"], style=SEVERITY_STYLE.get(finding["severity"], "")),
                 ",".join(finding["line_ids"]),
-                finding["message"],
+                Text(finding["message"]),
                 fix_text,
-                finding.get("revenue_impact") or "",
+                signed_money(finding.get("revenue_impact")),
             )
         parts.append(table)
     corrected = "  ".join(
@@ -69,6 +70,14 @@ def verdict_table(validated: dict[str, Any]) -> Group:
 
 def money(value: Decimal | str | None) -> str:
     return f"${Decimal(value or 0):,.2f}"
+
+
+def signed_money(value: Decimal | str | None) -> str:
+    """`+$25.72` / `-$148.97` (empty when there is no figure)."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    return f"{'-' if amount < 0 else '+'}${abs(amount):,.2f}"
 
 
 def summary_table(validated: list[dict[str, Any]]) -> Table:

@@ -42,10 +42,10 @@ _ABBREVIATIONS = (
     "claim_files",
     required=True,
     multiple=True,
-    type=click.Path(allow_dash=True),
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
     help="claim.submitted.v1 JSONL (repeatable; `-` = stdin).",
 )
-@click.argument("remits", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("remits", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -111,7 +111,8 @@ def rework(claim_files: tuple[str, ...], remits: tuple[str, ...], output_format:
     if output_format == "table":
         print_queue(items)
     if failed:
-        click.echo(f"{failed} input line(s) could not be used; dead letters written to stderr.", err=True)
+        if sys.stderr.isatty():  # stderr carries the dead letters as JSONL: no prose in it when piped
+            click.echo(f"{failed} input line(s) could not be used; dead letters written to stderr.", err=True)
         sys.exit(1)
 
 

@@ -11,7 +11,7 @@ from workers.cli.jsonl import iter_jsonl
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -36,7 +36,7 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
     ruleset = load_ruleset(WorkerSettings())
     version = worker_version()
     failed = 0
-    console = Console()
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
     shown: list[dict[str, object]] = []
     out = sys.stdout.buffer
     for name, number, raw in iter_jsonl(files):
@@ -55,5 +55,6 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
     if shown:
         console.print(leakage_table(shown))
     if failed:
-        click.echo(f"{failed} input line(s) could not be scrubbed; dead letters written to stderr.", err=True)
+        if sys.stderr.isatty():  # stderr carries the dead letters as JSONL: no prose in it when piped
+            click.echo(f"{failed} input line(s) could not be scrubbed; dead letters written to stderr.", err=True)
         sys.exit(1)
