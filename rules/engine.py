@@ -165,7 +165,7 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     plan = _plan(ruleset)
     dates = ctx.dates
     versions, covered, _ = plan.day(dates[0])
-    data_versions = dict(versions)
+    data_versions = dict(versions) if len(dates) == 1 else _versions_over(plan, dates)
     if not covered and not any(plan.day(day)[1] for day in dates[1:]):
         gap = _coverage_gap(ctx)
         if gap is not None:
@@ -189,9 +189,16 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     return Verdict("flagged" if flagged else "clean", tuple(findings), tuple(corrected), data_versions, ruleset.version)
 
 
-def _data_versions(ctx: ClaimContext) -> dict[str, str]:
-    """The edition of each table in force on the claim's first date of service."""
-    return _data_versions_on(ctx.ruleset, ctx.dates[0])
+def _versions_over(plan: _Plan, dates: tuple[date, ...]) -> dict[str, str]:
+    """The editions in force over all the claim's dates of service: each table's labels in date order, joined
+    by commas, "none" only when no date has one (a claim spanning two quarters names both)."""
+    labels: dict[str, list[str]] = {}
+    for day in dates:
+        for table, label in plan.day(day)[0].items():
+            found = labels.setdefault(table, [])
+            if label != "none" and label not in found:
+                found.append(label)
+    return {table: ",".join(found) or "none" for table, found in labels.items()}
 
 
 def _data_versions_on(ruleset: RuleSet, day: date) -> dict[str, str]:

@@ -56,6 +56,16 @@ class TestEditionByDateOfService:
         assert finding.fix is not None
         assert finding.fix.action.value == "remove_line"
 
+    def test_a_claim_spanning_two_quarters_names_both_editions(self) -> None:
+        """data_versions covers every date of service, not only the first one."""
+        verdict = run(on("2026-02-10", "11600") + on("2026-08-03", "11102"))
+        assert verdict.data_versions["ptp"] == "ccipra-v320r0,ccipra-v322r0"
+
+    def test_a_date_without_tables_does_not_hide_the_tables_of_the_others(self) -> None:
+        """A line dated outside every table (DAT001) leaves the editions of the covered dates in data_versions."""
+        verdict = run(on("1999-06-01", "11600") + on("2026-08-03", "11102"))
+        assert verdict.data_versions["ptp"] == "ccipra-v322r0"
+
     def test_quarter_without_an_operator_file_falls_back_to_the_curated_edition(self) -> None:
         """No Q2 file was loaded, so a 2026-05 claim uses the packaged curated edition."""
         verdict = run(on("2026-05-04", "11600", "11102"))
