@@ -279,7 +279,10 @@ class TestRebalance:
                 for n in range(total // 2, total)
             ),
         )
-        outputs = values(deployment.consume("claims_validated", total, timeout=240, distinct="source_event_id"))
+        # Usually seconds. After the rebalance faust-streaming sometimes leaves a partition unfetched for minutes
+        # before it resumes (faust-streaming #629; seen here at 240 s+ on a loaded 2-vCPU CI machine): the test
+        # asserts that nothing is lost, so it waits that stall out rather than calling it a loss.
+        outputs = values(deployment.consume("claims_validated", total, timeout=600, distinct="source_event_id"))
         assert {f"evt-{n}" for n in range(total)} == {o["source_event_id"] for o in outputs}, deployment.logs()
 
 
