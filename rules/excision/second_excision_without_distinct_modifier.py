@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rules.context import ClaimContext
 from rules.excision._expected import FAMILIES
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.modifiers.repeated_code_without_distinct_modifier import lines_needing_distinct_modifier
 from rules.registry import register
 from rules.sites import EXCISION_CODES, amount, family_lines
@@ -75,11 +75,5 @@ class SecondExcisionWithoutDistinctModifier(Rule):
                             else f"Only if the chart documents a separate lesion, append {modifier} to line "
                             f"{line.line_id} ({line.code}); document lesion id and site for each excision."
                         ),
-                        fix=Fix(
-                            FixAction.ADD_MODIFIER,
-                            Applicability.SAFE if found.documented else Applicability.NEEDS_DOCUMENTATION,
-                            (line.line_id,),
-                            f"append {modifier} to {line.code}",
-                            modifier=modifier,
-                        ),
+                        fix=found.fix(modifier),
                     )

@@ -29,6 +29,16 @@ class Unmarked:
     kept: ClaimLine  # the one line of the group that is reported without a modifier
     documented: bool  # True: the chart shows a different lesion or site from every line before it
 
+    def fix(self, modifier: str) -> Fix:
+        """Append `modifier` to the line: safe only when the chart shows a distinct lesion or site."""
+        return Fix(
+            FixAction.ADD_MODIFIER,
+            Applicability.SAFE if self.documented else Applicability.NEEDS_DOCUMENTATION,
+            (self.line.line_id,),
+            f"append {modifier} to {self.line.code}",
+            modifier=modifier,
+        )
+
 
 def lines_needing_distinct_modifier(ctx: ClaimContext, ordered: Sequence[ClaimLine]) -> Iterator[Unmarked]:
     """The lines of one same-day group (in `ordered`, the line to keep bare first) that need a modifier.
@@ -154,11 +164,5 @@ class RepeatedCodeWithoutDistinctModifier(Rule):
             f"({modifier}, or an anatomic modifier the other lines do not carry); line {kept.line_id} stays as "
             "billed. Without it the repeat is denied as an exact duplicate (OA-18) or by the code's per-line MUE. "
             f"{todo}",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.SAFE if found.documented else Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
-                f"append {modifier} to {code}",
-                modifier=modifier,
-            ),
+            fix=found.fix(modifier),
         )
