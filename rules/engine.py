@@ -142,9 +142,9 @@ def _plan(ruleset: RuleSet) -> _Plan:
     return plan
 
 
-def claim_shape(ctx: ClaimContext) -> ClaimShape:
-    """The claim's `ClaimShape`: what the rule gates (`Rule.may_find`) read."""
-    plan = _plan(ctx.ruleset)
+def claim_shape(ctx: ClaimContext, plan: _Plan | None = None) -> ClaimShape:
+    """The claim's `ClaimShape`: what the rule gates (`Rule.may_find`) read (`plan`: the RuleSet's, if at hand)."""
+    plan = plan or _plan(ctx.ruleset)
     lines = ctx.lines
     return ClaimShape(
         ctx.codes,
@@ -171,7 +171,7 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
         if gap is not None:
             return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
     findings: list[Finding] = []
-    for rule, preview in plan.relevant(claim_shape(ctx)):
+    for rule, preview in plan.relevant(claim_shape(ctx, plan)):
         try:
             if preview:
                 findings.extend(
