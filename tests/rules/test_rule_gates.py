@@ -51,11 +51,12 @@ def test_a_rule_its_gate_skips_finds_nothing(source: str) -> None:
     ruleset = default_ruleset()
     index = EditIndex(ruleset)
     claims = list(fixture_claims()) if source == "fixtures" else list(generated_claims(3000))
+    gated = gated_rules()
     skipped = 0
     for claim in claims:
         ctx = ClaimContext(claim, ruleset)
         shape = claim_shape(ctx)
-        for rule in gated_rules():
+        for rule in gated:
             if rule.may_find(shape, index):
                 continue
             skipped += 1
