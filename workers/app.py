@@ -20,6 +20,7 @@ import orjson
 
 from rules.ruleset import RuleSet
 from schemas import Claim, DeadLetterReason, DenialRework
+from workers.delivery import GuardedApp
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.routing import InputError, Outcome, Source, dead_letter, route_claim, route_remit
@@ -59,7 +60,7 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
     """Build the app; nothing runs until a faust Worker starts it."""
     version = worker_version()
     partitions = settings.topics.partitions
-    app = faust.App(
+    app = GuardedApp(
         settings.app_id,
         broker=[f"kafka://{server.strip()}" for server in settings.kafka.bootstrap_servers.split(",")],
         broker_credentials=broker_credentials(settings.kafka),
@@ -74,6 +75,8 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         value_serializer="raw",
         broker_commit_every=500,
         broker_commit_interval=1.0,
+        broker_session_timeout=settings.kafka.session_timeout_seconds,
+        broker_heartbeat_interval=settings.kafka.heartbeat_interval_seconds,
         table_standby_replicas=0,
         producer_max_request_size=4 * 1024 * 1024,
     )
@@ -207,6 +210,10 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
 
     def handle_x12(source: Source, value: bytes | None) -> Outcome:
         return split_x12(source, value, version)
+
+    app.on_offset_hole = lambda topic, kind: metrics.offset_holes.labels(
+        topic=full_to_logical.get(topic, topic), kind=kind
+    ).inc()
 
     # Per-partition committed/end offsets (lag), last progress of idle partitions and table sizes.
     register_progress(app, metrics, {names[logical]: logical for logical in INPUT_TOPICS})

@@ -35,6 +35,7 @@ CLAIM_STATUSES = ("clean", "flagged", "rejected")
 SEVERITIES = ("error", "warning", "info")
 REWORK_KINDS = ("recoverable", "written_off", "review")
 REVENUE_DIRECTIONS = ("underbilled", "overbilled")
+OFFSET_HOLE_KINDS = ("reread", "empty")  # workers.delivery: skipped messages re-read, or offsets without a record
 # X12 CARC codes are 1-3 digits or a letter and 1-2 digits (A1, B15, P24); anything else is `other`, so a
 # malformed remittance cannot create label values at will.
 _CARC = re.compile(r"^(?:[1-9][0-9]{0,2}|[A-Z][0-9]{1,2})$")
@@ -73,6 +74,7 @@ class WorkerMetrics:
     committed_offset: Gauge
     end_offset: Gauge
     table_keys: Gauge
+    offset_holes: Counter
 
     def observe_verdict(self, verdict: Verdict) -> None:
         self.claims.labels(status=verdict.status).inc()
@@ -188,6 +190,13 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
             ["table", "partition"],
             registry=registry,
         ),
+        offset_holes=Counter(
+            PREFIX + "offset_holes_total",
+            "Holes in an input partition's processed offsets older than the grace period, by logical topic and "
+            "kind: reread (records the fetcher skipped, sought back and processed) or empty (no record there).",
+            ["topic", "kind"],
+            registry=registry,
+        ),
     )
     data_version = ";".join(f"{k}={v}" for k, v in sorted(ruleset.data_labels().items()))
     metrics.build_info.labels(version=version, ruleset_version=ruleset.version, data_version=data_version).set(1)
@@ -209,4 +218,7 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
         metrics.rework_dollars.labels(kind=kind)
     for direction in REVENUE_DIRECTIONS:
         metrics.dollars_at_risk.labels(direction=direction)
+    for topic in INPUT_TOPICS:
+        for kind in OFFSET_HOLE_KINDS:
+            metrics.offset_holes.labels(topic=topic, kind=kind)
     return metrics
