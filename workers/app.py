@@ -211,8 +211,8 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
     def handle_x12(source: Source, value: bytes | None) -> Outcome:
         return split_x12(source, value, version)
 
-    app.on_offset_hole = lambda topic, kind: metrics.offset_holes.labels(
-        topic=full_to_logical.get(topic, topic), kind=kind
+    app.on_offset_hole = lambda topic, resolution: metrics.offset_holes.labels(
+        topic=full_to_logical.get(topic, topic), resolution=resolution
     ).inc()
 
     # Per-partition committed/end offsets (lag), last progress of idle partitions and table sizes.

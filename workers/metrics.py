@@ -35,7 +35,7 @@ CLAIM_STATUSES = ("clean", "flagged", "rejected")
 SEVERITIES = ("error", "warning", "info")
 REWORK_KINDS = ("recoverable", "written_off", "review")
 REVENUE_DIRECTIONS = ("underbilled", "overbilled")
-OFFSET_HOLE_KINDS = ("reread", "empty")  # workers.delivery: skipped messages re-read, or offsets without a record
+OFFSET_HOLE_RESOLUTIONS = ("reread", "empty")  # workers.delivery: skipped messages re-read, or offsets without a record
 # X12 CARC codes are 1-3 digits or a letter and 1-2 digits (A1, B15, P24); anything else is `other`, so a
 # malformed remittance cannot create label values at will.
 _CARC = re.compile(r"^(?:[1-9][0-9]{0,2}|[A-Z][0-9]{1,2})$")
@@ -193,8 +193,8 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
         offset_holes=Counter(
             PREFIX + "offset_holes_total",
             "Holes in an input partition's processed offsets older than the grace period, by logical topic and "
-            "kind: reread (records the fetcher skipped, sought back and processed) or empty (no record there).",
-            ["topic", "kind"],
+            "resolution: reread (records the fetcher skipped, sought back and processed) or empty (no record there).",
+            ["topic", "resolution"],
             registry=registry,
         ),
     )
@@ -219,6 +219,6 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
     for direction in REVENUE_DIRECTIONS:
         metrics.dollars_at_risk.labels(direction=direction)
     for topic in INPUT_TOPICS:
-        for kind in OFFSET_HOLE_KINDS:
-            metrics.offset_holes.labels(topic=topic, kind=kind)
+        for resolution in OFFSET_HOLE_RESOLUTIONS:
+            metrics.offset_holes.labels(topic=topic, resolution=resolution)
     return metrics

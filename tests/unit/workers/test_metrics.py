@@ -28,6 +28,7 @@ ALLOWED_LABELS = {
     "action",
     "carc",
     "kind",
+    "resolution",
     "direction",
     "table",
     "partition",
@@ -49,6 +50,7 @@ VOCABULARIES = {
     "action": {a.value for a in ReworkAction},
     "kind": set(metrics_module.REWORK_KINDS),
     "direction": set(metrics_module.REVENUE_DIRECTIONS),
+    "resolution": set(metrics_module.OFFSET_HOLE_RESOLUTIONS),
 }
 
 
