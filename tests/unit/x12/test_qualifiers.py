@@ -120,3 +120,35 @@ class TestClaimLines:
         verdict = evaluate(claim, build_ruleset())
         assert (verdict.status, verdict.findings) == ("clean", ())
         assert [(d.code_qualifier, d.code) for d in verdict.corrected_lines] == [("ZZ", line.code) for line in lines]
+
+
+class TestFuzzFoundCrashes:
+    """Two inputs that made `dermclaims x12` exit with a traceback and convert nothing else in the file."""
+
+    def _run(self, text: str):
+        from click.testing import CliRunner
+
+        from workers.cli.x12 import x12
+
+        with CliRunner().isolated_filesystem():
+            Path("in.x12").write_text(text, encoding="utf-8", newline="")
+            return CliRunner().invoke(x12, ["in.x12"])
+
+    def test_amount_of_29_digits_is_an_issue(self):
+        result = self._run(REMIT.replace("CLP*PCN-1001*1*338.53", "CLP*PCN-1001*1*" + "9" * 29, 1))
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == 1  # an issue, not a crash
+        assert "in.x12:segment 15 (CLP): remit for claim PCN-1001 not converted: CLP03 total claim charge" in (
+            result.stderr
+        )
+        assert "has too many digits to be an amount" in result.stderr
+        ids = [line.split('"claim_id":"')[1].split('"')[0] for line in result.stdout.splitlines()]
+        assert ids == ["PCN-0999", "PCN-1002", "PCN-1003"]
+
+    def test_superscript_diagnosis_pointer_is_an_issue(self):
+        result = self._run(OFFICE.replace("SV1*HC:11102*143.53*UN*1***2", "SV1*HC:11102*143.53*UN*1***²", 1))
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == 1
+        assert "SV107 diagnosis pointer '²' is not a number from 1 to 12" in result.stderr
+        assert "(SV1): claim PCN-1001 not converted" in result.stderr
+        assert len(result.stdout.splitlines()) == 3  # PCN-1002, PCN-1003, PCN-0950
