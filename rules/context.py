@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar, overload
 
 from schemas.claim import Claim, ClaimLine, Documentation
+from schemas.types import HC
 
 from rules.data.ncci import AddonTable, MueTable, PtpTable, overlay_addons, overlay_mue, overlay_ptp
 from rules.data.pfs import FeeCode, FeeSchedule
@@ -92,7 +93,12 @@ def _lookups(ruleset: RuleSet, profile: PayerProfile) -> _Lookups:
 
 
 class ClaimContext:
-    """Read-only helpers over one claim. Built once per `evaluate`, shared by every rule."""
+    """Read-only helpers over one claim. Built once per `evaluate`, shared by every rule.
+
+    `lines` (and every index built on it) holds only the CPT/HCPCS lines (`code_qualifier` HC): a line coded
+    under another qualifier (an NDC, a ZZ code) is no procedure code, so no NCCI/MUE/CPT rule may judge it;
+    it stays on the claim (`claim.lines`) and in the corrected lines unchanged.
+    """
 
     __slots__ = (
         "__dict__",
@@ -111,8 +117,8 @@ class ClaimContext:
     def __init__(self, claim: Claim, ruleset: RuleSet) -> None:
         self.claim = claim
         self.ruleset = ruleset
-        self.lines: tuple[ClaimLine, ...] = tuple(claim.lines)
-        self.codes: frozenset[str] = frozenset(line.code for line in claim.lines)
+        self.lines: tuple[ClaimLine, ...] = tuple(line for line in claim.lines if line.code_qualifier == HC)
+        self.codes: frozenset[str] = frozenset(line.code for line in self.lines)
         self.profile: PayerProfile = ruleset.profile_for(claim.payer.payer_id, claim.payer.kind)
         # Memos of the table lookups below, shared by the claims of one RuleSet and profile (every rule asks
         # the same few dates): performance only, the answers are exactly those of the uncached lookups.

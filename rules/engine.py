@@ -164,6 +164,11 @@ def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
     ctx = ClaimContext(claim, ruleset)
     plan = _plan(ruleset)
     dates = ctx.dates
+    if not dates:  # no CPT/HCPCS line (every code under another qualifier): nothing a rule may judge
+        every_date = tuple(sorted({line.service_date for line in claim.lines}))
+        return Verdict(
+            "clean", (), tuple(apply_fixes(claim.lines, ())), _versions_over(plan, every_date), ruleset.version
+        )
     versions, covered, _ = plan.day(dates[0])
     data_versions = dict(versions) if len(dates) == 1 else _versions_over(plan, dates)
     if not covered and not any(plan.day(day)[1] for day in dates[1:]):

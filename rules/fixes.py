@@ -24,6 +24,7 @@ class DraftLine:
     removed: bool = False
     order: tuple[int, int] = (0, 0)
     extra: dict[str, str] = field(default_factory=dict)
+    code_qualifier: str = "HC"  # a non-HC line is never a fix's target: carried as billed
 
 
 def replaced_modifiers(fix: Fix, lines: Iterable[ClaimLine]) -> list[str]:
@@ -59,13 +60,20 @@ _ORDER = {
 def apply_fixes(lines: Iterable[ClaimLine], findings: Iterable[Finding]) -> list[DraftLine]:
     """Return the corrected lines. Only `safe` fixes are applied; the others are reported, not applied."""
     drafts = [
-        DraftLine([line.line_id], line.code, list(line.modifiers), line.units, order=(index, 0))
+        DraftLine(
+            [line.line_id],
+            line.code,
+            list(line.modifiers),
+            line.units,
+            order=(index, 0),
+            code_qualifier=line.code_qualifier,
+        )
         for index, line in enumerate(lines)
     ]
     fixes: list[Fix] = [f.fix for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE]
     if not fixes:
         return drafts  # nothing to apply: the lines as billed, in claim order
-    by_id = {draft.line_ids[0]: draft for draft in drafts}
+    by_id = {draft.line_ids[0]: draft for draft in drafts if draft.code_qualifier == "HC"}
     added = 0
     for fix in sorted(fixes, key=lambda f: _ORDER[f.action]):
         targets = [by_id[i] for i in fix.line_ids if i in by_id and not by_id[i].removed]

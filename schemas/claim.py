@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from schemas.types import Icd10Code, Modifier, NonNegativeMoney, Npi, ProcedureCode
+from schemas.types import (
+    QUALIFIED_CODE_SCHEMA,
+    CodeQualifier,
+    Icd10Code,
+    Modifier,
+    NonNegativeMoney,
+    Npi,
+    QualifiedCode,
+)
 
 BodyRegion = Literal[
     "scalp",
@@ -60,6 +68,18 @@ class OutputModel(WireModel):
     )
 
 
+class QualifiedOutputModel(OutputModel):
+    """An output with `code_qualifier` and `code`: its JSON Schema requires a CPT/HCPCS code on an HC line."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="ignore",
+        populate_by_name=True,
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra=QUALIFIED_CODE_SCHEMA,
+    )
+
+
 class Documentation(WireModel):
     """What the chart says about one line; every field optional."""
 
@@ -80,11 +100,14 @@ class Documentation(WireModel):
 
 
 class ClaimLine(WireModel):
-    """One SV1 service line."""
+    """One SV1 service line; `code_qualifier` (added field, default HC) says what kind of code `code` is."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_extra=QUALIFIED_CODE_SCHEMA)
 
     line_id: Annotated[str, Field(min_length=1, max_length=50)]
     service_date: date
-    code: ProcedureCode
+    code_qualifier: CodeQualifier = "HC"
+    code: QualifiedCode
     modifiers: Annotated[list[Modifier], Field(max_length=4)] = []
     units: Annotated[int, Field(ge=1, le=9999, strict=True)]
     charge: NonNegativeMoney

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from schemas.claim import WireModel
-from schemas.types import Modifier, Money, ProcedureCode
+from schemas.types import QUALIFIED_CODE_SCHEMA, CodeQualifier, Modifier, Money, ProcedureCode, QualifiedCode
 
 GroupCode = Literal["CO", "PR", "OA", "PI", "CR"]  # CR: 4010-era corrections/reversals, still seen
 
@@ -23,10 +23,13 @@ class Adjustment(WireModel):
 
 
 class RemitLine(WireModel):
-    """One SVC service payment line."""
+    """One SVC service payment line; `code_qualifier` (added field, default HC) says what kind of code `code` is."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_extra=QUALIFIED_CODE_SCHEMA)
 
     line_id: str | None = None
-    code: ProcedureCode
+    code_qualifier: CodeQualifier = "HC"
+    code: QualifiedCode
     modifiers: Annotated[list[Modifier], Field(max_length=4)] = []
     units: Annotated[int, Field(ge=0, le=9999)] = 1
     service_date: date | None = None
@@ -36,6 +39,13 @@ class RemitLine(WireModel):
     remarks: list[Annotated[str, Field(pattern=r"^[A-Z0-9]{1,6}$")]] = []
     submitted_code: ProcedureCode | None = Field(
         default=None, description="SVC06: the code as submitted, when the payer adjudicated another one"
+    )
+    # Added field (contract: extend only by adding), written only when set.
+    quantity: Annotated[str, Field(pattern=r"^-?[0-9]{1,9}(\.[0-9]{1,6})?$")] | None = Field(
+        default=None,
+        exclude_if=lambda quantity: quantity is None,
+        description="SVC05 as sent when it is not a whole number, on a line whose code_qualifier is not HC (1.9 "
+        "hours, 2.5 ML of a drug); `units` is then that quantity rounded half up",
     )
 
 

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from schemas.claim import OutputModel
-from schemas.types import Modifier, Money, ProcedureCode
+from schemas.claim import OutputModel, QualifiedOutputModel
+from schemas.types import CodeQualifier, Modifier, Money, ProcedureCode, QualifiedCode
 
 
 class ReworkAction(StrEnum):
@@ -29,7 +29,7 @@ class CorrectedClaimLine(OutputModel):
     units: int
 
 
-class DenialRework(OutputModel):
+class DenialRework(QualifiedOutputModel):
     """Envelope of `denials.rework.v1`."""
 
     schema_: Literal["denial.rework.v1"] = Field(alias="schema", default="denial.rework.v1")
@@ -37,7 +37,8 @@ class DenialRework(OutputModel):
     source_event_id: str = ""
     claim_id: str
     line_id: str | None
-    code: ProcedureCode
+    code_qualifier: CodeQualifier = "HC"
+    code: QualifiedCode
     modifiers: list[Modifier] = []
     service_date: date | None
     group_code: str

@@ -13,14 +13,73 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
 )
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
+
+# X12 product/service id qualifier of SV101-01 / SVC01-01: HC (CPT/HCPCS) is the one the rules judge; the others
+# (N4 NDC, ZZ mutually defined, AD ADA, ER jurisdiction-specific, IV HIEC, NU revenue code, WK ABC ...) are
+# carried as sent and never judged as a CPT/HCPCS code.
+HC = "HC"
+PROCEDURE_CODE_PATTERN = r"^[A-Z0-9]{5}$"
+SERVICE_CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.-]{0,47}$"
+_PROCEDURE_CODE = re.compile(PROCEDURE_CODE_PATTERN[1:-1])  # fullmatch: Python's $ would let a final newline in
+_SERVICE_CODE = re.compile(SERVICE_CODE_PATTERN[1:-1])
 
 ProcedureCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z0-9]{5}$"),
+    StringConstraints(pattern=PROCEDURE_CODE_PATTERN),
     Field(description="CPT/HCPCS code: exactly 5 characters, digits or capital letters"),
 ]
+
+CodeQualifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z0-9]{2}$"),
+    Field(
+        default=HC,
+        exclude_if=lambda qualifier: qualifier == HC,
+        description="X12 product/service id qualifier of the code (SV101-01/SVC01-01): HC (CPT/HCPCS, the "
+        "default, and left out of the JSON when HC), N4 (NDC), ZZ, AD, ER, IV, NU, WK ...; only HC lines are "
+        "judged by the rules",
+    ),
+]
+
+
+def _qualified_code(code: str, info: ValidationInfo) -> str:
+    """A CPT/HCPCS code when the line's `code_qualifier` (validated before it) is HC, else any code up to 48;
+    the error is the one a `pattern` constraint gives, so an HC line fails exactly as before the qualifier."""
+    hc = info.data.get("code_qualifier", HC) == HC
+    if not (_PROCEDURE_CODE if hc else _SERVICE_CODE).fullmatch(code):
+        pattern = PROCEDURE_CODE_PATTERN if hc else SERVICE_CODE_PATTERN
+        raise PydanticCustomError(
+            "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": pattern}
+        )
+    return code
+
+
+QualifiedCode = Annotated[
+    str,
+    AfterValidator(_qualified_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": SERVICE_CODE_PATTERN,
+            "description": "the service code: a 5-character CPT/HCPCS code when code_qualifier is HC (or absent), "
+            "else the code as sent under that qualifier (e.g. an 11-digit NDC under N4), 1 to 48 characters",
+        }
+    ),
+]
+"""`code` of a line that carries `code_qualifier` (declared before it): checked against the qualifier."""
+
+QUALIFIED_CODE_SCHEMA: JsonDict = {
+    "if": {"properties": {"code_qualifier": {"const": HC}}},
+    "then": {"properties": {"code": {"pattern": PROCEDURE_CODE_PATTERN}}},
+}
+"""JSON Schema of a model with `code_qualifier` and `code`: an HC line (or one without a qualifier) has a
+CPT/HCPCS code."""
+
 Modifier = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z0-9]{2}$"),

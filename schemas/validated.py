@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from schemas.claim import OutputModel
-from schemas.types import Modifier, Money, ProcedureCode
+from schemas.claim import OutputModel, QualifiedOutputModel
+from schemas.types import CodeQualifier, Modifier, Money, ProcedureCode, QualifiedCode
 
 
 class ClaimStatus(StrEnum):
@@ -69,9 +69,12 @@ class FindingOut(OutputModel):
     reference: str
 
 
-class CorrectedLine(OutputModel):
+class CorrectedLine(QualifiedOutputModel):
+    """A corrected line; a line whose code is not CPT/HCPCS (`code_qualifier` other than HC) is carried unchanged."""
+
     line_ids: list[str]
-    code: ProcedureCode
+    code_qualifier: CodeQualifier = "HC"
+    code: QualifiedCode
     modifiers: list[Modifier] = []
     units: int
 

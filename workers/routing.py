@@ -187,7 +187,13 @@ def validated_event(event: ClaimSubmitted, verdict: Verdict) -> ClaimValidated:
         reason=verdict.reason,
         findings=findings,
         corrected_lines=[
-            CorrectedLine(line_ids=list(d.line_ids), code=d.code, modifiers=list(d.modifiers), units=d.units)
+            CorrectedLine(
+                line_ids=list(d.line_ids),
+                code_qualifier=d.code_qualifier,
+                code=d.code,
+                modifiers=list(d.modifiers),
+                units=d.units,
+            )
             for d in verdict.corrected_lines
         ],
         revenue_impact=verdict.revenue_impact,

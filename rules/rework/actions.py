@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from schemas.rework import CorrectedClaimLine, DenialRework, ReworkAction
+from schemas.types import HC
 
 from rules.rework import citations
 from rules.rework.carc import carc_text, describe_carc, describe_rarc, table_labels
@@ -58,12 +59,10 @@ def _corrected_claim(case: DenialCase, line: ServiceLine, a: Assessment) -> dict
         if billed.key == line.key:
             entry = fixed.model_dump(mode="json")
         else:
-            entry = {
-                "line_id": billed.line_id,
-                "code": billed.code,
-                "modifiers": list(billed.modifiers),
-                "units": billed.units,
-            }
+            entry = {"line_id": billed.line_id}
+            if not billed.is_procedure:  # like the wire models: the qualifier is written only when not HC
+                entry["code_qualifier"] = billed.code_qualifier
+            entry.update({"code": billed.code, "modifiers": list(billed.modifiers), "units": billed.units})
         entry["service_date"] = billed.service_date.isoformat() if billed.service_date else None
         lines.append(entry)
     for code, modifiers, units in a.added_lines:
@@ -128,6 +127,7 @@ def build_item(case: DenialCase, a: Assessment, settings: Settings) -> DenialRew
         source_event_id=settings.source_event_id,
         claim_id=case.remit.claim_id,
         line_id=line.line_id if line is not None else None,
+        code_qualifier=line.code_qualifier if line else (first.code_qualifier if first else HC),
         code=line.code if line else (first.code if first else PLACEHOLDER_CODE),
         modifiers=list(line.modifiers) if line else [],
         service_date=line.service_date if line else _first_date(case),

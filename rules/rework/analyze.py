@@ -21,7 +21,12 @@ from rules.rework.matching import from_claim_line, match_lines
 from rules.rework.missing_info import assess_missing_info
 from rules.rework.model import ZERO, Assessment, DenialCase, MatchedLine, Outcome, ServiceLine
 from rules.rework.modifiers import assess_modifier
-from rules.rework.other import assess_claim_denied_without_reason, assess_other, assess_unmatched
+from rules.rework.other import (
+    assess_claim_denied_without_reason,
+    assess_not_procedure_code,
+    assess_other,
+    assess_unmatched,
+)
 from rules.rework.units import assess_units
 from rules.ruleset import RuleSet
 
@@ -93,7 +98,7 @@ def analyze(
         found = primary_denial(
             m.adjustments,
             m.remarks,
-            code=m.line.code,
+            code=m.line.code if m.line.is_procedure else None,
             ruleset=ruleset,
             fees=fees(ruleset, m.line.service_date),
             reversal=reversal,
@@ -109,7 +114,8 @@ def analyze(
             continue
         adjustment, kind, total, denials = found
         case = case_for(m, adjustment, total, _others(adjustment, denials))
-        items.append(build_item(case, LINE_ASSESSORS[kind](case), settings))
+        assess = LINE_ASSESSORS[kind] if m.line.is_procedure else assess_not_procedure_code
+        items.append(build_item(case, assess(case), settings))
     items.extend(_claim_level(remit, case_for, settings, ruleset, reversal=reversal))
     if remit.status_code == DENIED and not items:
         case = case_for(None, None, remit.charge - remit.paid, ())

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from schemas.claim import Claim, ClaimLine
 from schemas.remit import Remit, RemitLine
+from schemas.types import HC
 
 from rules.rework.model import MatchedLine, ServiceLine
 
@@ -33,6 +34,7 @@ def from_claim_line(claim: Claim, line: ClaimLine) -> ServiceLine:
         charge=line.charge,
         claim_line=line,
         diagnoses=diagnoses,
+        code_qualifier=line.code_qualifier,
     )
 
 
@@ -50,7 +52,13 @@ def from_remit_line(line: RemitLine, index: int) -> ServiceLine:
         units=line.units,
         service_date=line.service_date,
         charge=line.charge,
+        code_qualifier=billed_qualifier(line),
     )
+
+
+def billed_qualifier(line: RemitLine) -> str:
+    """The qualifier of `billed_code`: SVC06 is carried only as a CPT/HCPCS code (HC)."""
+    return HC if line.submitted_code else line.code_qualifier
 
 
 def billed_code(line: RemitLine) -> str:
@@ -65,6 +73,7 @@ def _dates_agree(remit_day: date | None, claim_day: date) -> bool:
 def _same_service(r: RemitLine, c: ClaimLine, *, modifiers: bool, charge: bool) -> bool:
     return (
         billed_code(r) == c.code
+        and billed_qualifier(r) == c.code_qualifier
         and _dates_agree(r.service_date, c.service_date)
         and (not modifiers or sorted(r.modifiers) == sorted(c.modifiers))
         and (not charge or r.charge == c.charge)

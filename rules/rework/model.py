@@ -9,6 +9,7 @@ from decimal import Decimal
 from schemas.claim import Claim, ClaimLine, Documentation
 from schemas.remit import Adjustment, Remit, RemitLine
 from schemas.rework import ReworkAction
+from schemas.types import HC
 
 from rules.context import ClaimContext
 from rules.ruleset import PayerProfile, RuleSet
@@ -30,6 +31,12 @@ class ServiceLine:
     charge: Decimal
     claim_line: ClaimLine | None = None  # None when the line comes from the remittance only
     diagnoses: tuple[str, ...] = ()
+    code_qualifier: str = HC  # not HC: the code is no CPT/HCPCS code (an NDC, a ZZ code), never judged as one
+
+    @property
+    def is_procedure(self) -> bool:
+        """Whether the code is a CPT/HCPCS code (qualifier HC), the only kind NCCI/MUE edits apply to."""
+        return self.code_qualifier == HC
 
     @property
     def doc(self) -> Documentation:
@@ -112,14 +119,15 @@ class DenialCase:
         return ClaimContext(self.claim, self.ruleset) if self.claim is not None else None
 
     def partners(self, *, same_day: bool = True) -> list[ServiceLine]:
-        """The other billed lines (on the denied line's date when `same_day`)."""
+        """The other billed CPT/HCPCS lines (on the denied line's date when `same_day`); a line coded under
+        another qualifier is no partner of an NCCI/MUE edit."""
         me = self.line
         if me is None:
             return []
         return [
             other
             for other in self.lines
-            if other.key != me.key and (not same_day or other.service_date == me.service_date)
+            if other.key != me.key and other.is_procedure and (not same_day or other.service_date == me.service_date)
         ]
 
 

@@ -21,6 +21,23 @@ def assess_other(case: DenialCase) -> Assessment:
     )
 
 
+def assess_not_procedure_code(case: DenialCase) -> Assessment:
+    """A denied line whose code is not CPT/HCPCS (SVC01-01 N4, ZZ, AD, ER, IV ...): kept, never judged as one."""
+    line = case.line
+    assert line is not None  # only ever called for a line
+    remarks = "; ".join(describe_rarc(r) for r in case.remarks) or "none"
+    return Assessment(
+        ReworkAction.REVIEW,
+        f"{case.group}-{case.reason} on a {line.code_qualifier} code, not a CPT/HCPCS code",
+        f"{line.label} is coded under qualifier {line.code_qualifier}, not HC: it is not a CPT/HCPCS code, so no "
+        f"NCCI/MUE edit or CPT coding rule applies and none was used to explain the denial. The payer's reason: "
+        f"{describe_carc(case.group, case.reason)}; remarks: {remarks}. Check the code against the payer's "
+        "policy for that code set (e.g. the NDC and its quantity for N4), then correct and resubmit, appeal, or "
+        "write off.",
+        f"X12 835 SVC01-01 product/service id qualifier {line.code_qualifier}; X12 CARC {case.reason}",
+    )
+
+
 def assess_claim_denied_without_reason(case: DenialCase) -> Assessment:
     return Assessment(
         ReworkAction.REVIEW,

@@ -24,10 +24,17 @@ from workers.x12.envelope import Transaction
 from workers.x12.exceptions import SegmentError
 from workers.x12.loops837 import ClaimUnit, Hierarchy, Line, claim_units
 from workers.x12.tokenizer import Segment
-from workers.x12.values import count, event_id, money, occurred_at, padded, period_start, validation_problems
+from workers.x12.values import (
+    count,
+    event_id,
+    is_ascii_digits,
+    money,
+    occurred_at,
+    period_start,
+    service_code,
+    validation_problems,
+)
 
-_CODE = re.compile(r"[A-Z0-9]{5}")
-_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 _PAYER_KIND = {"MB": "medicare", "MA": "medicare", "MC": "medicaid"}  # SBR09; anything else is commercial
 _ICD10 = ("ABK", "ABF")
 _ICD9 = ("BK", "BF")
@@ -126,22 +133,13 @@ def _map_line(line: Line, diagnosis_count: int) -> dict[str, Any]:
     lx, sv1 = line.lx, line.sv1
     if sv1 is None:
         raise _at(lx, f"service line LX*{lx.get(1)} has no SV1")
-    parts = sv1.composite(1)
-    qualifier, code = padded(parts, 2)
-    if qualifier != "HC":
-        raise _at(sv1, f"SV101-01 qualifier {qualifier!r} is not HC: only CPT/HCPCS procedure codes are carried")
-    if not _CODE.fullmatch(code):
-        raise _at(sv1, f"SV101-02 procedure code {code!r} is not a 5-character CPT/HCPCS code")
-    modifiers = [m for m in parts[2:6] if m]
-    for modifier in modifiers:
-        if not _MODIFIER.fullmatch(modifier):
-            raise _at(sv1, f"modifier {modifier!r} on {code} is not a 2-character modifier")
+    qualifier, code, modifiers = service_code(sv1, sv1.composite(1), "SV101")
     units = count(sv1, 4, "service units")
     if units < 1:
         raise _at(sv1, f"SV104 service units {sv1.get(4)!r} must be at least 1")
     pointers = []
     for raw in sv1.composite(7):
-        if not raw.isdigit() or not 1 <= int(raw) <= 12:
+        if not is_ascii_digits(raw) or not 1 <= int(raw) <= 12:
             raise _at(sv1, f"SV107 diagnosis pointer {raw!r} is not a number from 1 to 12")
         if int(raw) > diagnosis_count:
             raise _at(sv1, f"SV107 points at diagnosis {raw} but the claim's HI lists {diagnosis_count}")
@@ -154,6 +152,7 @@ def _map_line(line: Line, diagnosis_count: int) -> dict[str, Any]:
     return {
         "line_id": line_id,
         "service_date": period_start(line.dtp, 2, "DTP*472 service date"),
+        "code_qualifier": qualifier,
         "code": code,
         "modifiers": modifiers,
         "units": units,

@@ -64,6 +64,12 @@ def convert(data: bytes | str, *, source: str = "<input>") -> X12Result:
         except SegmentError as error:  # a transaction-wide fact (e.g. the ISA date) is unreadable
             error.message += f"; nothing in transaction {tx.control_number} was converted"
             found = [error]
+        except Exception as error:  # last resort: a reader bug costs one transaction, not the file
+            message = (
+                f"unexpected error {type(error).__name__} ({error}) converting transaction {tx.control_number}; "
+                "nothing in it was converted. This is a bug in the X12 reader: report it with this file"
+            )
+            found = [SegmentError(tx.st.number, "ST", message)]
         problems.extend(found)
     problems.sort(key=lambda p: p.segment_number or 0)
     issues = [X12Issue(source, p.segment_number, p.segment_id, p.claim_id, p.message) for p in problems]

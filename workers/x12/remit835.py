@@ -5,8 +5,10 @@
 - CLP01..07: claim id, status (1, 2, 3, 4, 19-23, 25; 22 is a reversal whose amounts are negated,
   and whose negated SVC05 units are read as a count), charge, paid, patient responsibility,
   filing indicator (not carried), payer claim control number.
-- SVC01 qualifier:code:mod1..mod4 (HC only), SVC02 charge, SVC03 paid, SVC05 units (1 when
-  empty, as the IG says), SVC06 the submitted code when it differs from the adjudicated one.
+- SVC01 qualifier:code:mod1..mod4: HC (CPT/HCPCS) and every other qualifier (N4 NDC, ZZ, AD, ER,
+  IV ...), carried as `code_qualifier` and `code` so no payment or adjustment is dropped for its code
+  set; SVC02 charge, SVC03 paid, SVC05 units (1 when empty, as the IG says; a fraction only on a
+  non-HC line, kept in `quantity`), SVC06 the submitted CPT/HCPCS code when it differs.
 - Line date: DTM*472, else DTM*150 (period start), else the claim's DTM*232 when the claim period
   is a single day.
 - CAS: group (CO, PR, OA, PI and the 4010-era CR) and up to six reason/amount/quantity triplets;
@@ -22,12 +24,13 @@ and write-offs, so a wrong amount costs more than a rejected file.
 
 from __future__ import annotations
 
-import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
 from schemas import RemitReceived
+from schemas.types import HC
 from workers.x12.envelope import Transaction
 from workers.x12.exceptions import SegmentError
 from workers.x12.loops835 import RemitHeader, RemitLineUnit, RemitUnit, remit_units
@@ -41,11 +44,10 @@ from workers.x12.values import (
     occurred_at,
     optional_money,
     padded,
+    service_code,
     validation_problems,
 )
 
-_CODE = re.compile(r"[A-Z0-9]{5}")
-_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 _STATUS = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"})
 _GROUPS = ("CO", "PR", "OA", "PI", "CR")
 _REVERSAL = "22"
@@ -105,23 +107,17 @@ def _malformed_svc01(svc: Segment) -> SegmentError:
 def _map_line(line: RemitLineUnit, unit: RemitUnit, reversal: bool) -> dict[str, Any]:
     svc = line.svc
     parts = svc.composite(1)
-    qualifier, code = padded(parts, 2)
-    if not code:
+    if not padded(parts, 2)[1]:
         raise _malformed_svc01(svc)
-    if qualifier != "HC":
-        raise _at(svc, f"SVC01-01 qualifier {qualifier!r} is not HC: only CPT/HCPCS procedure codes are carried")
-    if not _CODE.fullmatch(code):
-        raise _at(svc, f"SVC01-02 procedure code {code!r} is not a 5-character CPT/HCPCS code")
-    modifiers = [m for m in parts[2:6] if m]
-    for modifier in modifiers:
-        if not _MODIFIER.fullmatch(modifier):
-            raise _at(svc, f"modifier {modifier!r} on {code} is not a 2-character modifier")
-    units = count(svc, 5, "units of service paid", default=1)
+    qualifier, code, modifiers = service_code(svc, parts, "SVC01")
+    units, quantity = _units(svc, qualifier)
     submitted = svc.composite(6)
-    submitted_code = submitted[1] if len(submitted) > 1 and submitted[1] != code else None
+    submitted_hc = len(submitted) > 1 and submitted[0] == HC  # SVC06 is carried as a CPT/HCPCS code only
+    submitted_code = submitted[1] if submitted_hc and submitted[1] != code else None
     adjustments_found = [adjustment for cas in line.cas for adjustment in adjustments(cas)]
-    return {
+    data: dict[str, Any] = {
         "line_id": line.ref.get(2) if line.ref is not None and line.ref.get(2) else None,
+        "code_qualifier": qualifier,
         "code": code,
         "modifiers": modifiers,
         "units": abs(units) if reversal else units,
@@ -132,6 +128,21 @@ def _map_line(line: RemitLineUnit, unit: RemitUnit, reversal: bool) -> dict[str,
         "remarks": [lq.get(2) for lq in line.remarks],
         "submitted_code": submitted_code,
     }
+    if quantity is not None:
+        data["quantity"] = quantity.removeprefix("-") if reversal else quantity
+    return data
+
+
+def _units(svc: Segment, qualifier: str) -> tuple[int, str | None]:
+    """SVC05 as (units, quantity). Units of a CPT/HCPCS line are whole; a line coded under another qualifier
+    may be paid a fraction (1.9 hours, 2.5 ML of a drug): then `quantity` is SVC05 as sent and `units` it
+    rounded half up, so the payment is kept, not dropped."""
+    if qualifier == HC or not svc.get(5):
+        return count(svc, 5, "units of service paid", default=1), None
+    value = decimal_value(svc, 5, "units of service paid")
+    if value == value.to_integral_value():
+        return int(value), None
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)), svc.get(5)
 
 
 def _service_date(line: RemitLineUnit, unit: RemitUnit) -> Any:

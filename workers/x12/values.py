@@ -10,21 +10,31 @@ import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
 
+from schemas.types import HC, SERVICE_CODE_PATTERN
 from workers.x12.envelope import Transaction
 from workers.x12.exceptions import SegmentError
 from workers.x12.tokenizer import Segment
 
+_CPT_HCPCS = re.compile(r"[A-Z0-9]{5}")
+_QUALIFIER = re.compile(r"[A-Z0-9]{2}")
+_SERVICE_CODE = re.compile(SERVICE_CODE_PATTERN[1:-1])
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 # X12 "R" (decimal) data type: optional sign, digits, optional decimal point; no exponent.
 _DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _CENT = Decimal("0.01")
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:dermclaims:x12")
 
 Locations = Mapping[tuple[str | int, ...], Segment]
+
+
+def is_ascii_digits(raw: str) -> bool:
+    """Only 0-9: `str.isdigit` is also true of superscripts and other scripts' digits, which X12 never carries."""
+    return raw.isascii() and raw.isdigit()
 
 
 def element_name(segment: Segment, index: int) -> str:
@@ -34,6 +44,27 @@ def element_name(segment: Segment, index: int) -> str:
 def padded(parts: Sequence[str], size: int) -> list[str]:
     """The first `size` items, with '' for the missing ones."""
     return [*parts[:size], *[""] * (size - len(parts[:size]))]
+
+
+def service_code(segment: Segment, parts: Sequence[str], element: str) -> tuple[str, str, list[str]]:
+    """(qualifier, code, modifiers) of an SV101/SVC01 composite: a 5-character CPT/HCPCS code under HC; under
+    any other qualifier (N4 NDC, ZZ, AD, ER, IV ...) the code as sent, carried for the record and never judged
+    as a procedure code."""
+    qualifier, code = padded(parts, 2)
+    problem = None
+    if not _QUALIFIER.fullmatch(qualifier):
+        problem = f"{element}-01 qualifier {qualifier!r} is not a 2-character qualifier"
+    elif qualifier == HC and not _CPT_HCPCS.fullmatch(code):
+        problem = f"{element}-02 procedure code {code!r} is not a 5-character CPT/HCPCS code"
+    elif qualifier != HC and not _SERVICE_CODE.fullmatch(code):
+        problem = f"{element}-02 code {code!r} under qualifier {qualifier} is not 1 to 48 letters, digits, '.' or '-'"
+    modifiers = [m for m in parts[2:6] if m]
+    bad = next((m for m in modifiers if not _MODIFIER.fullmatch(m)), None)
+    if problem is None and bad is not None:
+        problem = f"modifier {bad!r} on {code} is not a 2-character modifier"
+    if problem is not None:
+        raise SegmentError(segment.number, segment.id, problem)
+    return qualifier, code, modifiers
 
 
 def decimal_value(segment: Segment, index: int, what: str) -> Decimal:
@@ -47,10 +78,15 @@ def decimal_value(segment: Segment, index: int, what: str) -> Decimal:
 def money(segment: Segment, index: int, what: str) -> Decimal:
     """A money element; more than two decimal places is refused rather than rounded."""
     value = decimal_value(segment, index, what)
-    if value != value.quantize(_CENT):
+    try:
+        cents = value.quantize(_CENT)
+    except InvalidOperation:  # more digits than the decimal context holds (28): no amount is that large
+        message = f"{element_name(segment, index)} {what} {segment.get(index)!r} has too many digits to be an amount"
+        raise SegmentError(segment.number, segment.id, message) from None
+    if value != cents:
         message = f"{element_name(segment, index)} {what} {segment.get(index)!r} has fractions of a cent"
         raise SegmentError(segment.number, segment.id, message)
-    return value.quantize(_CENT)
+    return cents
 
 
 def optional_money(segment: Segment, index: int, what: str) -> Decimal | None:
@@ -70,7 +106,7 @@ def count(segment: Segment, index: int, what: str, default: int | None = None) -
 
 def ccyymmdd(segment: Segment, raw: str, what: str) -> date:
     try:
-        if len(raw) != 8 or not raw.isdigit():
+        if len(raw) != 8 or not is_ascii_digits(raw):
             raise ValueError(raw)
         return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
@@ -92,6 +128,8 @@ def occurred_at(tx: Transaction) -> datetime:
     isa = tx.interchange.isa
     raw_date, raw_time = isa.get(9), isa.get(10)
     try:
+        if not (is_ascii_digits(raw_date) and is_ascii_digits(raw_time)):
+            raise ValueError(raw_date + raw_time)
         return datetime(
             2000 + int(raw_date[:2]), int(raw_date[2:4]), int(raw_date[4:6]),
             int(raw_time[:2]), int(raw_time[2:4]), tzinfo=UTC,
