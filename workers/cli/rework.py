@@ -113,10 +113,11 @@ def rework(claim_files: tuple[str, ...], remits: tuple[str, ...], output_format:
 
 
 def work_queue(items: Iterable[DenialRework]) -> list[DenialRework]:
-    """The open items, the latest state per rework_id (a reversal's closure removes one), by priority."""
+    """The open items, the latest revision per rework_id (a reversal's closure removes one), by priority."""
     latest: dict[str, DenialRework] = {}
     for item in items:
-        latest[item.rework_id] = item
+        if item.rework_id not in latest or item.revision >= latest[item.rework_id].revision:
+            latest[item.rework_id] = item
     return sorted(
         (item for item in latest.values() if item.status == "open"),
         key=lambda item: (-item.priority, item.deadline.isoformat() if item.deadline else "9999", item.claim_id),
