@@ -353,3 +353,19 @@ class TestRemittanceBeforeItsClaim:
         after = values(deployment.consume("denials_rework", 2 * len(charts) + 1, timeout=5))
         assert len(after) == 2 * len(charts), [(r["claim_id"], r["revision"], r["action"]) for r in after]
         assert len({(r["rework_id"], r["revision"]) for r in after}) == len(after)
+
+    def test_waiting_remittances_survive_a_restart(self, deployment: Deployment) -> None:
+        """The waiting list is a table with a changelog: a worker restarted between the remittance and its
+        claim still re-judges the remittance when the claim arrives."""
+        deployment.start_worker()
+        deployment.produce("remits_received", [(b"PCN-S", denial_remit("PCN-S", "rs"))])
+        (first,) = values(deployment.consume("denials_rework", 1, timeout=90))
+        assert (first["action"], first["revision"]) == ("review", 1), deployment.logs()
+        deployment.wait_committed("remits_received")
+        deployment.stop_all()
+        deployment.start_worker()
+        deployment.produce("claims_submitted", [(b"PCN-S", claim_event("PCN-S", "cs", BIOPSY_AND_EXCISION))])
+        rework = values(deployment.consume("denials_rework", 2, timeout=90))
+        assert [(first["rework_id"], 2, "resubmit_with_modifier")] == [
+            (r["rework_id"], r["revision"], r["action"]) for r in rework[1:]
+        ], deployment.logs()
