@@ -74,3 +74,13 @@ class DenialRework(QualifiedOutputModel):
     data_versions: dict[str, str] = Field(
         default={}, description="reference-table editions the analysis used (ptp, mue, addon, carc, rarc, ...)"
     )
+    revision: int = Field(
+        default=1,
+        ge=1,
+        description="1 for the first item of a rework_id; the next number each time its decision (status, action, "
+        "modifier, corrected line) changes, e.g. when the claim of a remittance worked without it arrives. "
+        "Consumers dedupe on (rework_id, revision): a redelivery repeats a revision, an update has a new one",
+    )
+    previous_action: ReworkAction | None = Field(
+        default=None, description="the action of the revision this item supersedes; null on revision 1"
+    )

@@ -16,14 +16,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import faust
-import orjson
 
 from rules.ruleset import RuleSet
-from schemas import Claim, DeadLetterReason, DenialRework
+from schemas import Claim, DeadLetterReason
 from workers.delivery import GuardedApp
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
-from workers.routing import InputError, Outcome, Source, dead_letter, route_claim, route_remit
+from workers.rework_state import ReworkState
+from workers.routing import InputError, Outcome, Source, dead_letter, route_claim
 from workers.settings import KafkaSettings, WorkerSettings
 from workers.sinks import FaustSink
 from workers.version import worker_version
@@ -101,8 +101,17 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         partitions=partitions,
         key_type=bytes,
         value_type=bytes,
-        help="rework_id -> status already produced per claim_id, so a redelivered remittance yields an item once.",
+        help="rework_id -> revision and decisions already produced per claim_id (workers.revisions).",
     )
+    rework_waiting = app.Table(
+        "rework-waiting",
+        default=None,
+        partitions=partitions,
+        key_type=bytes,
+        value_type=bytes,
+        help="claim_id -> remittances worked without that claim, re-judged when it arrives (workers.rework_state).",
+    )
+    rework_state = ReworkState(rework_sent, rework_waiting)
     sink = FaustSink(topics)
     full_to_logical = {full: logical for logical, full in names.items()}
 
@@ -134,8 +143,9 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
 
     async def emit(outcome: Outcome, source: Source, raw: bytes | None = None) -> None:
         delivered = await deliver(outcome, source, raw)
-        if delivered is outcome and outcome.rework:
-            mark_rework_sent(outcome.rework)
+        if delivered is outcome:  # only what was handed to the producer is remembered (a replay produces the rest)
+            rework_state.delivered(outcome)
+            metrics.observe_rework(outcome.rework, outcome.waiting)
         outcome = delivered
         for record in outcome.records:
             metrics.events_produced.labels(topic=record.topic).inc()
@@ -148,19 +158,24 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         if source.partition is not None:
             metrics.last_progress.labels(topic=logical, partition=str(source.partition)).set(time.time())
 
+    # The claims and remits agents read and write the same tables: one input at a time is judged, sent and
+    # recorded, so a remittance never slips between a claim's re-judging and the tables' update (and back).
+    one_at_a_time = asyncio.Lock()
+
     async def guarded(events: AsyncIterator[Any], handle: Any) -> None:
         """Run `handle` per event; an unexpected error dead-letters that event and the agent goes on."""
         async for event in events:
-            source = _source(event)
-            try:
-                outcome = handle(source, event.value)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # a bug, not a verdict: dead-letter it and keep consuming
-                log.exception("processing failed at %s[%s]@%s", source.topic, source.partition, source.offset)
-                error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, str(exc))
-                outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
-            await emit(outcome, source, event.value)
+            async with one_at_a_time:
+                source = _source(event)
+                try:
+                    outcome = handle(source, event.value)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a bug, not a verdict: dead-letter it and keep consuming
+                    log.exception("processing failed at %s[%s]@%s", source.topic, source.partition, source.offset)
+                    error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, str(exc))
+                    outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
+                await emit(outcome, source, event.value)
 
     def handle_claim(source: Source, value: bytes | None) -> Outcome:
         started = time.perf_counter()
@@ -172,41 +187,13 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
                 claims_table.pop(key, None)  # a void removes the claim
             else:
                 claims_table[key] = outcome.claim.model_dump_json().encode()  # original or replacement (7)
+            rework_state.judge_waiting(outcome, ruleset, version)  # remittances that came before this claim
         if outcome.verdict is not None:
             metrics.observe_verdict(outcome.verdict)
         return outcome
 
     def handle_remit(source: Source, value: bytes | None) -> Outcome:
-        sent_cache: dict[bytes, dict[str, str]] = {}
-
-        def already_sent(rework_id: str, status: str) -> bool:
-            return any(seen.get(rework_id) == status for seen in sent_cache.values())
-
-        def load_sent(claim_id: str) -> None:
-            key = claim_id.encode()
-            stored = rework_sent.get(key)
-            sent_cache[key] = orjson.loads(stored) if stored else {}
-
-        # The claim id is only known after decoding; route_remit calls lookup() first, so load there.
-        def lookup_and_load(claim_id: str) -> Claim | None:
-            load_sent(claim_id)
-            return lookup(claim_id)
-
-        return route_remit(source, value, lookup_and_load, ruleset, version, already_sent, keyed=True)
-
-    def mark_rework_sent(items: list[DenialRework]) -> None:
-        """Remember delivered rework ids (and their status) so a redelivered remittance yields them once.
-
-        Called only after the items were handed to the producer: an item whose send failed is not marked,
-        so replaying its dead-lettered remittance produces it.
-        """
-        for item in items:
-            key = item.claim_id.encode()
-            stored = rework_sent.get(key)
-            seen = orjson.loads(stored) if stored else {}
-            seen[item.rework_id] = item.status
-            rework_sent[key] = orjson.dumps(seen)
-        metrics.observe_rework(items)
+        return rework_state.judge_remit(source, value, lookup, ruleset, version, keyed=True)
 
     def handle_x12(source: Source, value: bytes | None) -> Outcome:
         return split_x12(source, value, version)

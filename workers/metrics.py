@@ -3,9 +3,9 @@
 Names carry the `claims_worker_` prefix, counters end in `_total`, durations are `_seconds` histograms and
 money is in dollars (the base unit of the wire format's decimal strings). Labels are bounded: topic (the
 logical topic name, never the per-deployment prefix), outcome, reason, rule_code (the rule registry),
-severity, status, action, carc (CARC-shaped codes only, else `other`), kind, direction, table, partition,
-and the three build_info labels. Never claim ids, member ids, NPIs, procedure codes or free text.
-docs/metrics.md lists them.
+severity, status, action, from_action/to_action (the rework actions, or `unknown`), carc (CARC-shaped codes
+only, else `other`), kind, direction, table, partition, and the three build_info labels. Never claim ids,
+member ids, NPIs, procedure codes or free text. docs/metrics.md lists them.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from rules.engine import Verdict
 from rules.ruleset import RuleSet
 from schemas import DeadLetterReason, DenialRework, ReworkAction
+
+if TYPE_CHECKING:
+    from workers.rework_state import Waiting
 
 PREFIX = "claims_worker_"
 # Event time to output: from a few ms (live) to minutes (a backlog being worked off).
@@ -66,6 +70,8 @@ class WorkerMetrics:
     claims: Counter
     rework_items: Counter
     rework_dollars: Counter
+    rework_updates: Counter
+    rework_waiting_evicted: Counter
     dollars_at_risk: Counter
     latency: Histogram
     evaluate_seconds: Histogram
@@ -85,10 +91,15 @@ class WorkerMetrics:
                 direction = "underbilled" if impact > 0 else "overbilled"
                 self.dollars_at_risk.labels(direction=direction).inc(float(abs(impact)))
 
-    def observe_rework(self, items: list[DenialRework]) -> None:
+    def observe_rework(self, items: list[DenialRework], waiting: Waiting | None = None) -> None:
         for item in items:
             self.rework_items.labels(action=item.action.value, carc=carc_label(item.reason)).inc()
             self.rework_dollars.labels(kind=rework_kind(item.action)).inc(float(item.denied_amount))
+            if item.revision > 1:
+                before = item.previous_action.value if item.previous_action else "unknown"
+                self.rework_updates.labels(from_action=before, to_action=item.action.value).inc()
+        if waiting is not None and waiting.evicted:
+            self.rework_waiting_evicted.inc(waiting.evicted)
 
     def observe_latency(self, topic: str, occurred_at: datetime, now: float | None = None) -> None:
         """Event time to now; a clock-skewed future event time counts as 0, never negative."""
@@ -137,6 +148,18 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
             PREFIX + "rework_dollars_total",
             "Denied dollars in rework items, by kind (recoverable, written_off, review).",
             ["kind"],
+            registry=registry,
+        ),
+        rework_updates=Counter(
+            PREFIX + "rework_updates_total",
+            "Rework items produced as a new revision of their rework_id (the decision changed: the claim arrived "
+            "after the remittance, a reversal closed it), by the previous and the new action.",
+            ["from_action", "to_action"],
+            registry=registry,
+        ),
+        rework_waiting_evicted=Counter(
+            PREFIX + "rework_waiting_evicted_total",
+            "Remittances dropped from a claim's full waiting list (oldest first) before the claim arrived.",
             registry=registry,
         ),
         dollars_at_risk=Counter(
@@ -216,6 +239,9 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
         metrics.claims.labels(status=status)
     for kind in REWORK_KINDS:
         metrics.rework_dollars.labels(kind=kind)
+    for before in ReworkAction:
+        for after in ReworkAction:
+            metrics.rework_updates.labels(from_action=before.value, to_action=after.value)
     for direction in REVENUE_DIRECTIONS:
         metrics.dollars_at_risk.labels(direction=direction)
     for topic in INPUT_TOPICS:

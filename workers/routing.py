@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import orjson
 from pydantic import ValidationError
@@ -33,6 +34,10 @@ from schemas import (
     FixOut,
     RemitReceived,
 )
+from workers.revisions import Sent, revise
+
+if TYPE_CHECKING:
+    from workers.rework_state import Waiting
 
 NAMESPACE = uuid.UUID("6f1c1d2e-8d1b-4c1e-9a55-3d2c6b0e7a10")
 # Dead letters carry the original bytes; above this the payload is cut (the input stays at its offset).
@@ -74,6 +79,10 @@ class Outcome:
     verdict: Verdict | None = None
     rework: list[DenialRework] = field(default_factory=list)
     occurred_at: datetime | None = None  # the input's event time, when it decoded (processing-latency metric)
+    # A remittance whose open items were judged without its claim, or with lines no claim line matches:
+    # kept (workers.rework_state) to be re-judged when a version of the claim arrives.
+    waits_for_claim: RemitReceived | None = None
+    waiting: Waiting | None = None  # the claim's waiting remittances to store once the outputs are delivered
 
 
 class InputError(Exception):
@@ -259,11 +268,15 @@ def route_remit(
     lookup: Callable[[str], Claim | None],
     ruleset: RuleSet,
     worker_version: str,
-    already_sent: Callable[[str, str], bool] = lambda rework_id, status: False,
+    previous: Callable[[str], Sent | None] = lambda rework_id: None,
     *,
     keyed: bool = False,
 ) -> Outcome:
-    """A `remit.received.v1` input -> one `denial.rework.v1` record per actionable denied line."""
+    """A `remit.received.v1` input -> one `denial.rework.v1` record per actionable denied line.
+
+    `previous(rework_id)` is what was already produced for that id (workers.revisions): an item whose decision
+    was produced is left out, a changed one goes out as the next revision.
+    """
     from rules.rework import analyze
 
     try:
@@ -274,23 +287,32 @@ def route_remit(
             check_key(source, remit.claim_id)
         remit_date: date = remit.remit_date or event.occurred_at.date()
         try:
-            items = analyze(
-                remit, lookup(remit.claim_id), ruleset, remit_date=remit_date, source_event_id=event.event_id
-            )
+            claim = lookup(remit.claim_id)
+            items = analyze(remit, claim, ruleset, remit_date=remit_date, source_event_id=event.event_id)
         except Exception as exc:  # a bug in the analysis: dead-letter it, never a partial result
             raise InputError(
                 DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, f"rework analysis failed: {exc}"
             ) from exc
     except InputError as error:
         return Outcome([dead_letter(source, value, error, worker_version)], failed=error.reason)
-    fresh = [item for item in items if not already_sent(item.rework_id, item.status)]
-    records = [
+    fresh = [revised for item in items if (revised := revise(item, previous(item.rework_id))) is not None]
+    waits = any(item.status == "open" and (claim is None or item.matched_by == "unmatched") for item in items)
+    return Outcome(
+        rework_records(fresh),
+        rework=fresh,
+        occurred_at=event.occurred_at,
+        waits_for_claim=event if waits else None,
+    )
+
+
+def rework_records(items: list[DenialRework]) -> list[Record]:
+    """One `denials_rework` record per item, keyed by claim_id, with its action as a header."""
+    return [
         Record(
             "denials_rework",
             item.claim_id.encode(),
             item.model_dump_json(by_alias=True).encode(),
             (("action", item.action.value.encode()),),
         )
-        for item in fresh
+        for item in items
     ]
-    return Outcome(records, rework=fresh, occurred_at=event.occurred_at)

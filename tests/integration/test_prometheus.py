@@ -34,7 +34,8 @@ from rules.testing import default_ruleset, make_claim
 from schemas import Claim
 from tests.integration.harness import Deployment, free_port
 from workers.metrics import carc_label, rework_kind
-from workers.routing import Source, route_claim, route_remit
+from workers.rework_state import ReworkState
+from workers.routing import Source, route_claim
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.integration]
 
@@ -186,6 +187,7 @@ class Expected:
     evaluated: int = 0
     claims_table: int = 0
     rework_table: int = 0
+    waiting_table: int = 0
     messages: Counter[str] = field(default_factory=Counter)  # inputs produced per topic
 
 
@@ -194,8 +196,7 @@ def expect(claims: list[tuple[bytes | None, bytes]], remits: list[tuple[bytes | 
     ruleset = default_ruleset()
     out = Expected()
     table: dict[str, Claim] = {}
-    sent: set[tuple[str, str]] = set()
-    rework_claims: set[str] = set()
+    rework = ReworkState({}, {})
 
     def count(topic: str, outcome: Any) -> None:
         out.messages[topic] += 1
@@ -223,18 +224,16 @@ def expect(claims: list[tuple[bytes | None, bytes]], remits: list[tuple[bytes | 
                     direction = "underbilled" if finding.revenue_impact > 0 else "overbilled"
                     out.at_risk[direction] = out.at_risk.get(direction, Decimal(0)) + abs(finding.revenue_impact)
     for key, value in remits:
-        outcome = route_remit(
-            Source("remits", 0, 0, key), value, table.get, ruleset, "test", lambda r, s: (r, s) in sent, keyed=True
-        )
+        outcome = rework.judge_remit(Source("remits", 0, 0, key), value, table.get, ruleset, "test", keyed=True)
+        rework.delivered(outcome)
         count("remits_received", outcome)
         for item in outcome.rework:
-            sent.add((item.rework_id, item.status))
-            rework_claims.add(item.claim_id)
             out.rework_items[(item.action.value, carc_label(item.reason))] += 1
             kind = rework_kind(item.action)
             out.rework_dollars[kind] = out.rework_dollars.get(kind, Decimal(0)) + item.denied_amount
     out.claims_table = len(table)
-    out.rework_table = len(rework_claims)
+    out.rework_table = len(rework.sent)
+    out.waiting_table = len(rework.waiting)
     return out
 
 
@@ -434,7 +433,11 @@ class TestPartitions:
     def test_table_keys_and_build_info(self, flow: Flow) -> None:
         """Table sizes reach the claims kept and the claims with rework; build_info names version and data."""
         prom = flow.prometheus
-        expected = {("claims",): float(flow.expected.claims_table), ("rework-sent",): float(flow.expected.rework_table)}
+        expected = {
+            ("claims",): float(flow.expected.claims_table),
+            ("rework-sent",): float(flow.expected.rework_table),
+            ("rework-waiting",): float(flow.expected.waiting_table),
+        }
         # offsets and table sizes are refreshed one after the other: a scrape may hold the previous table sizes
         prom.wait_for(
             f"table keys {expected}",

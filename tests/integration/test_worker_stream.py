@@ -300,3 +300,72 @@ class TestRemittanceRedelivery:
         deployment.wait_committed("remits_received")  # the re-send was processed (and committed)
         rework = values(deployment.consume("denials_rework", 2, timeout=5))
         assert [first[0]["rework_id"]] == [r["rework_id"] for r in rework]
+
+
+@pytest.mark.integration
+class TestRemittanceBeforeItsClaim:
+    def test_the_claim_updates_the_waiting_items_on_their_rework_ids(self, deployment: Deployment) -> None:
+        """Remittances first (review, remit_only), then their claims: each item is re-judged on its rework_id
+        (four XS resubmissions for a biopsy of another lesion, one write-off for a biopsy of the excised
+        lesion); re-sent and redelivered remittances afterwards produce nothing; one message per revision."""
+        same_lesion = [
+            BIOPSY_AND_EXCISION[0],
+            {
+                **BIOPSY_AND_EXCISION[1],
+                "documentation": {"lesion_id": "A", "body_region": "trunk", "technique": "shave"},
+            },
+        ]
+        charts = {f"PCN-E{n}": BIOPSY_AND_EXCISION for n in range(4)} | {"PCN-E4": same_lesion}
+        remits = [(claim_id.encode(), denial_remit(claim_id, f"first-{claim_id}")) for claim_id in charts]
+        deployment.start_worker()
+        deployment.produce("remits_received", remits)
+        before = values(deployment.consume("denials_rework", len(charts), timeout=90))
+        assert {("review", "remit_only", 1)} == {(r["action"], r["matched_by"], r["revision"]) for r in before}, (
+            deployment.logs()
+        )
+        assert sorted(charts) == sorted(r["claim_id"] for r in before)
+
+        deployment.produce(
+            "claims_submitted",
+            [
+                (claim_id.encode(), claim_event(claim_id, f"claim-{claim_id}", lines))
+                for claim_id, lines in charts.items()
+            ],
+        )
+        rework = values(deployment.consume("denials_rework", 2 * len(charts), timeout=90))
+        updates = {r["claim_id"]: r for r in rework if r["revision"] == 2}
+        assert len(updates) == len(charts), deployment.logs()
+        for claim_id, update in updates.items():
+            expected = ("write_off", None) if claim_id == "PCN-E4" else ("resubmit_with_modifier", "XS")
+            assert expected == (update["action"], update["modifier"]), claim_id
+            assert ("review", "line_id", f"first-{claim_id}") == (
+                update["previous_action"],
+                update["matched_by"],
+                update["source_event_id"],
+            )
+        assert {r["rework_id"] for r in before} == {u["rework_id"] for u in updates.values()}
+
+        re_sent = [(claim_id.encode(), denial_remit(claim_id, f"again-{claim_id}")) for claim_id in charts]
+        deployment.produce("remits_received", remits + re_sent)  # redelivered, then re-sent with new event ids
+        deployment.produce("claims_submitted", [(b"PCN-E0", claim_event("PCN-E0", "claim-PCN-E0", charts["PCN-E0"]))])
+        deployment.wait_committed("remits_received")
+        deployment.wait_committed("claims_submitted")
+        after = values(deployment.consume("denials_rework", 2 * len(charts) + 1, timeout=5))
+        assert len(after) == 2 * len(charts), [(r["claim_id"], r["revision"], r["action"]) for r in after]
+        assert len({(r["rework_id"], r["revision"]) for r in after}) == len(after)
+
+    def test_waiting_remittances_survive_a_restart(self, deployment: Deployment) -> None:
+        """The waiting list is a table with a changelog: a worker restarted between the remittance and its
+        claim still re-judges the remittance when the claim arrives."""
+        deployment.start_worker()
+        deployment.produce("remits_received", [(b"PCN-S", denial_remit("PCN-S", "rs"))])
+        (first,) = values(deployment.consume("denials_rework", 1, timeout=90))
+        assert (first["action"], first["revision"]) == ("review", 1), deployment.logs()
+        deployment.wait_committed("remits_received")
+        deployment.stop_all()
+        deployment.start_worker()
+        deployment.produce("claims_submitted", [(b"PCN-S", claim_event("PCN-S", "cs", BIOPSY_AND_EXCISION))])
+        rework = values(deployment.consume("denials_rework", 2, timeout=90))
+        assert [(first["rework_id"], 2, "resubmit_with_modifier")] == [
+            (r["rework_id"], r["revision"], r["action"]) for r in rework[1:]
+        ], deployment.logs()

@@ -2,8 +2,10 @@
 
 Runs the remits agent's code (`workers.routing.route_remit` -> `rules.rework.analyze`) without Kafka:
 the claims file plays the claim store (the latest claim per claim_id wins: frequency 7 replaces, 8 voids),
-and items are deduplicated across all inputs on (rework_id, status), as the worker does, so a remittance
-delivered twice yields its items once while a reversal's `closed` item (same rework_id) still gets out.
+and items go through the worker's revision ledger (`workers.rework_state`, in memory here): a remittance
+delivered twice yields its items once, while a changed decision on the same rework_id (a reversal's
+`closed` item) goes out as the next `revision`. Every claim is read before the remittances, so a
+remittance whose claim is not in the files is worked from its own lines (`review`, `remit_only`).
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def rework(claim_files: tuple[str, ...], remits: tuple[str, ...], output_format:
     from schemas import ClaimSubmitted
     from workers.bootstrap import load_ruleset
     from workers.cli.jsonl import iter_jsonl
-    from workers.routing import InputError, Source, dead_letter, decode, route_remit
+    from workers.rework_state import ReworkState
+    from workers.routing import InputError, Source, dead_letter, decode
     from workers.settings import WorkerSettings
     from workers.version import worker_version
 
@@ -86,24 +89,17 @@ def rework(claim_files: tuple[str, ...], remits: tuple[str, ...], output_format:
         else:
             claims[event.claim.claim_id] = event.claim  # original, or a replacement (7) of it
 
-    sent: set[tuple[str, str]] = set()
+    state = ReworkState({}, {})
     items: list[DenialRework] = []
     out = sys.stdout.buffer
     for name, number, raw in iter_jsonl(remits):
-        outcome = route_remit(
-            Source(f"file:{name}", None, number),
-            raw,
-            claims.get,
-            ruleset,
-            version,
-            lambda rework_id, status: (rework_id, status) in sent,
-        )
+        outcome = state.judge_remit(Source(f"file:{name}", None, number), raw, claims.get, ruleset, version)
+        state.delivered(outcome)
         for record in outcome.records:
             if record.topic == "deadletter":
                 failed += 1
                 sys.stderr.buffer.write(record.value + b"\n")
         for item in outcome.rework:
-            sent.add((item.rework_id, item.status))
             items.append(item)
             if output_format == "jsonl":
                 out.write(item.model_dump_json(by_alias=True).encode() + b"\n")
@@ -117,10 +113,11 @@ def rework(claim_files: tuple[str, ...], remits: tuple[str, ...], output_format:
 
 
 def work_queue(items: Iterable[DenialRework]) -> list[DenialRework]:
-    """The open items, the latest state per rework_id (a reversal's closure removes one), by priority."""
+    """The open items, the latest revision per rework_id (a reversal's closure removes one), by priority."""
     latest: dict[str, DenialRework] = {}
     for item in items:
-        latest[item.rework_id] = item
+        if item.rework_id not in latest or item.revision >= latest[item.rework_id].revision:
+            latest[item.rework_id] = item
     return sorted(
         (item for item in latest.values() if item.status == "open"),
         key=lambda item: (-item.priority, item.deadline.isoformat() if item.deadline else "9999", item.claim_id),

@@ -138,6 +138,7 @@ class TestReworkJsonl:
         out = items(result)
         assert [i["status"] for i in out] == ["open", "closed"]
         assert out[0]["rework_id"] == out[1]["rework_id"]
+        assert [(1, None), (2, "resubmit_with_modifier")] == [(i["revision"], i["previous_action"]) for i in out]
 
     def test_remits_from_stdin(self, tmp_path):
         """`-` reads the remittances from stdin."""

@@ -26,6 +26,8 @@ ALLOWED_LABELS = {
     "severity",
     "status",
     "action",
+    "from_action",
+    "to_action",
     "carc",
     "kind",
     "resolution",
@@ -48,6 +50,8 @@ VOCABULARIES = {
     "severity": {s.value for s in Severity},
     "status": set(metrics_module.CLAIM_STATUSES),
     "action": {a.value for a in ReworkAction},
+    "from_action": {a.value for a in ReworkAction} | {"unknown"},
+    "to_action": {a.value for a in ReworkAction},
     "kind": set(metrics_module.REWORK_KINDS),
     "direction": set(metrics_module.REVENUE_DIRECTIONS),
     "resolution": set(metrics_module.OFFSET_HOLE_RESOLUTIONS),
@@ -75,7 +79,7 @@ def finding(rule: str, severity: Severity, impact: str | None) -> Finding:
     )
 
 
-def rework(action: ReworkAction, reason: str, amount: str) -> DenialRework:
+def rework(action: ReworkAction, reason: str, amount: str, **update: Any) -> DenialRework:
     return DenialRework(
         rework_id="rw-1",
         claim_id="PCN-SECRET-1",
@@ -90,6 +94,7 @@ def rework(action: ReworkAction, reason: str, amount: str) -> DenialRework:
         rationale="r",
         priority=Decimal(amount),
         deadline=None,
+        **update,
     )
 
 
@@ -109,6 +114,8 @@ def exercise(metrics: WorkerMetrics) -> None:
             rework(ReworkAction.RESUBMIT_WITH_MODIFIER, "97", "100.00"),
             rework(ReworkAction.WRITE_OFF, "B15", "20.00"),
             rework(ReworkAction.REVIEW, "ZZZZZ", "5.00"),
+            rework(ReworkAction.WRITE_OFF, "97", "7.00", revision=2, previous_action=ReworkAction.REVIEW),
+            rework(ReworkAction.REVIEW, "97", "7.00", revision=2),  # recorded before revisions: action unknown
         ]
     )
     metrics.observe_latency("claims_submitted", datetime.now(UTC) - timedelta(seconds=2))
@@ -237,8 +244,16 @@ class TestObservations:
         assert value(metrics, rework_items, action="write_off", carc="B15") == 1.0
         assert value(metrics, rework_items, action="review", carc="other") == 1.0
         assert value(metrics, PREFIX + "rework_dollars_total", kind="recoverable") == 100.0
-        assert value(metrics, PREFIX + "rework_dollars_total", kind="written_off") == 20.0
-        assert value(metrics, PREFIX + "rework_dollars_total", kind="review") == 5.0
+        assert value(metrics, PREFIX + "rework_dollars_total", kind="written_off") == 27.0
+        assert value(metrics, PREFIX + "rework_dollars_total", kind="review") == 12.0
+
+    def test_rework_updates_count_revisions_by_previous_and_new_action(self, metrics: WorkerMetrics) -> None:
+        """Only revisions after the first are updates; an entry from before revisions counts as `unknown`."""
+        exercise(metrics)
+        updates = PREFIX + "rework_updates_total"
+        assert value(metrics, updates, from_action="review", to_action="write_off") == 1.0
+        assert value(metrics, updates, from_action="unknown", to_action="review") == 1.0
+        assert value(metrics, updates, from_action="review", to_action="resubmit_with_modifier") == 0.0
 
     def test_latency_is_event_time_to_now_in_seconds(self, metrics: WorkerMetrics) -> None:
         """occurred_at 90 s ago lands in the 60-300 s buckets; a future time counts 0; naive times are UTC."""
