@@ -10,6 +10,7 @@ from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from workers.kafka_access import require_access
 from workers.settings import KafkaSettings, TopicSettings
 
 # Topics keyed by claim_id that must have the same partition count (co-partitioning: the claim a
@@ -49,7 +50,11 @@ class TopicLayoutError(RuntimeError):
 
 
 def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicState]:
-    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones."""
+    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones.
+
+    Raises `KafkaAccessError` (the cause and the setting to fix) if the settings cannot reach Kafka.
+    """
+    require_access(kafka)
     admin = KafkaAdminClient(**client_options(kafka), client_id="dermclaims-admin")
     try:
         names = topics.all_names()
