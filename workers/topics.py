@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,17 @@ class TopicLayoutError(RuntimeError):
     """Existing topics cannot serve the worker (e.g. claims and remits not co-partitioned)."""
 
 
+def _describe(admin: KafkaAdminClient, names: list[str], wait: float = 10.0) -> dict[str, int]:
+    """Partition count per topic; a topic created a moment ago may show none until the metadata has
+    propagated (seen on a broker's first `topics create`), so ask again for up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        described = {d.get("name", d.get("topic")): len(d["partitions"]) for d in admin.describe_topics(names)}
+        if all(described.get(name, 0) > 0 for name in names) or time.monotonic() > deadline:
+            return described
+        time.sleep(0.2)
+
+
 def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicState]:
     """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones.
 
@@ -70,9 +82,7 @@ def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicStat
                 created.add(name)
             except TopicAlreadyExistsError:
                 pass
-        described = {
-            d.get("name", d.get("topic")): len(d["partitions"]) for d in admin.describe_topics(list(names.values()))
-        }
+        described = _describe(admin, list(names.values()))
     finally:
         admin.close()
     states = [TopicState(name, described.get(name, 0), name in created) for name in names.values()]
