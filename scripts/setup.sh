@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs: the virtualenv with pinned dependencies, Apache Kafka's jars (Maven
-# Central) and Prometheus/promtool (Debian) for the observability tests. Safe to run again.
+# Central), Prometheus/promtool (Debian) for the observability tests, openssl for the secured-broker tests.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -26,6 +27,16 @@ if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2
     (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || true) >/dev/null 2>&1
   else
     echo "setup: prometheus/promtool not found and cannot apt-get install prometheus (need root + apt); install it to run the Prometheus tests" >&2
+  fi
+fi
+
+if ! command -v openssl >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing openssl (the secured-broker tests make their CA with it)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null
+  else
+    echo "setup: openssl not found and cannot apt-get install it (need root + apt); the secured-broker tests need it" >&2
   fi
 fi
 

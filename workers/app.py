@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import ssl
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,6 +19,7 @@ import faust
 from rules.ruleset import RuleSet
 from schemas import Claim, DeadLetterReason
 from workers.delivery import GuardedApp
+from workers.kafka_access import tls_context
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.rework_state import ReworkState
@@ -34,11 +34,7 @@ log = logging.getLogger("dermclaims.worker")
 
 def broker_credentials(kafka: KafkaSettings) -> Any:
     """faust credentials for SASL and/or TLS, or None for PLAINTEXT."""
-    context = None
-    if kafka.security_protocol in ("SSL", "SASL_SSL"):
-        context = ssl.create_default_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)
-        if kafka.ssl_certfile:
-            context.load_cert_chain(str(kafka.ssl_certfile), str(kafka.ssl_keyfile) if kafka.ssl_keyfile else None)
+    context = tls_context(kafka) if kafka.security_protocol in ("SSL", "SASL_SSL") else None
     if kafka.security_protocol.startswith("SASL"):
         password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else ""
         if kafka.sasl_mechanism == "PLAIN":

@@ -10,6 +10,9 @@ Layout (the lib cache and the run folder can differ, so tests reuse the download
   jars in `<lib cache>/lib/`, complete when `lib/.dermclaims-complete.json` matches the pom.
 - run folder: `<home or lib cache>/run-<port>/` with `server.properties`, `data/`, `broker.log`,
   `broker.pid`, `cluster.json`.
+
+`LocalKafka(secure=True)` serves SASL_SSL with SCRAM-SHA-512 instead of PLAINTEXT, with a CA made on the first
+`up` (see workers/localkafka_security.py); the default stays a PLAINTEXT broker on 127.0.0.1:9092.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from workers.kafka_access import split_bootstrap
+from workers.localkafka_security import BrokerSecurity, SecurityError
 
 __all__ = [
     "DEFAULT_VERSION",
@@ -108,19 +114,6 @@ def _default_cache(version: str) -> Path:
     return Path(xdg).expanduser() / "dermclaims" / f"kafka-{version}"
 
 
-def _split_bootstrap(bootstrap: str) -> list[tuple[str, int]]:
-    out: list[tuple[str, int]] = []
-    for item in bootstrap.split(","):
-        item = item.strip()
-        if "://" in item:
-            item = item.split("://", 1)[1]
-        host, _, port = item.rpartition(":")
-        if not host or not port.isdigit():
-            raise ValueError(f"bad bootstrap address {item!r}; expected host:port")
-        out.append((host.strip("[]"), int(port)))
-    return out
-
-
 def _tcp_open(host: str, port: int, timeout: float) -> bool:
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -129,8 +122,11 @@ def _tcp_open(host: str, port: int, timeout: float) -> bool:
         return False
 
 
-def _kafka_answers(bootstrap: str, timeout: float) -> bool:
-    """A real metadata round-trip (kafka-python bootstrap = ApiVersions + Metadata with >= 1 broker)."""
+def _kafka_answers(bootstrap: str, timeout: float, security: dict[str, Any] | None = None) -> bool:
+    """A real metadata round-trip (kafka-python bootstrap = ApiVersions + Metadata with >= 1 broker).
+
+    `security`: extra kafka-python options (SASL/TLS) for a secured listener.
+    """
     # kafka-python ships no types; pyproject sets ignore_missing_imports for kafka.*, bare mypy does not.
     from kafka import KafkaAdminClient  # type: ignore[import-untyped, unused-ignore]
 
@@ -153,6 +149,7 @@ def _kafka_answers(bootstrap: str, timeout: float) -> bool:
             reconnect_backoff_ms=100,
             reconnect_backoff_max_ms=500,
             kafka_client=make_client,
+            **(security or {}),
         )
     except Exception:
         for client in clients:
@@ -169,11 +166,11 @@ def _kafka_answers(bootstrap: str, timeout: float) -> bool:
             admin.close()
 
 
-def _probe(bootstrap: str, timeout: float) -> _Probe:
-    addrs = _split_bootstrap(bootstrap)
+def _probe(bootstrap: str, timeout: float, security: dict[str, Any] | None = None) -> _Probe:
+    addrs = split_bootstrap(bootstrap)
     if not any(_tcp_open(h, p, min(timeout, 2.0)) for h, p in addrs):
         return _Probe.CLOSED
-    return _Probe.KAFKA if _kafka_answers(bootstrap, timeout) else _Probe.OTHER
+    return _Probe.KAFKA if _kafka_answers(bootstrap, timeout, security) else _Probe.OTHER
 
 
 def is_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
@@ -271,6 +268,8 @@ class LocalKafka:
     home: Path | None = None  # run folders root; None -> the lib cache folder
     lib_home: Path | None = None  # lib cache; None -> $CLAIMS_LOCAL_KAFKA_HOME or the XDG cache
     progress: Progress | None = field(default=None, repr=False, compare=False)
+    secure: bool = False  # SASL_SSL + SCRAM-SHA-512 listener, CA made on first `up`
+    scram_users: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # created when formatting
 
     # ---- construction -------------------------------------------------------------------------
 
@@ -354,6 +353,11 @@ class LocalKafka:
         return self.run_dir / "broker.pid"
 
     @property
+    def security(self) -> BrokerSecurity:
+        """TLS files, SCRAM users and client settings of the secured mode (`ca_path`, `client_env_path`)."""
+        return BrokerSecurity(self.run_dir, self.host, self.port)
+
+    @property
     def _state_path(self) -> Path:
         return self.run_dir / "cluster.json"
 
@@ -375,7 +379,7 @@ class LocalKafka:
                 if pid is not None:
                     self.down()
                     pid = None
-                elif _probe(self.bootstrap, 3.0) is _Probe.KAFKA:
+                elif self._probe_self(3.0) is _Probe.KAFKA:
                     raise LocalKafkaError(
                         f"--fresh: the broker on {self.bootstrap} was not started by us (no pid file in "
                         f"{self.run_dir}); stop it yourself or use another port (--port / CLAIMS_LOCAL_KAFKA_PORT)."
@@ -384,7 +388,7 @@ class LocalKafka:
                     self._say(f"wiping {self.run_dir}")
                     shutil.rmtree(self.run_dir)
 
-            probe = _probe(self.bootstrap, 3.0)
+            probe = self._probe_self(3.0)
             if probe is _Probe.KAFKA:
                 if pid is not None:
                     self._say(f"already running (pid {pid}) on {self.bootstrap}")
@@ -415,7 +419,7 @@ class LocalKafka:
         pid = self._our_pid()
         if pid is None:
             self.pid_path.unlink(missing_ok=True)
-            if _probe(self.bootstrap, 2.0) is _Probe.KAFKA:
+            if self._probe_self(2.0) is _Probe.KAFKA:
                 self._say(f"the broker on {self.bootstrap} was not started by us; leaving it alone")
             else:
                 self._say(f"not running ({self.bootstrap})")
@@ -436,7 +440,7 @@ class LocalKafka:
     def status(self) -> KafkaStatus:
         """Running/not running, our pid (if we started it), bootstrap and log path."""
         pid = self._our_pid()
-        reachable = is_reachable(self.bootstrap, 2.0)
+        reachable = self._probe_self(2.0) is _Probe.KAFKA
         return KafkaStatus(
             running=reachable or pid is not None,
             pid=pid,
@@ -463,6 +467,31 @@ class LocalKafka:
 
     def _say(self, msg: str) -> None:
         (self.progress or _stderr)(msg)
+
+    def _probe_self(self, timeout: float) -> _Probe:
+        """Probe our bootstrap, as the broker's own SCRAM user if this run folder is secured."""
+        security = self.security
+        return _probe(self.bootstrap, timeout, security.admin_options() if self.secure or security.exists() else None)
+
+    def _prepare_security(self) -> list[str]:
+        """Secured mode: TLS files, and the `--add-scram` format arguments if the storage is new."""
+        security = self.security
+        formatted = (self.data_dir / "meta.properties").is_file()
+        try:
+            if not self.secure:
+                if formatted and security.exists():
+                    raise SecurityError(
+                        f"{self.run_dir} holds a secured (SASL_SSL) broker; start it with `dermclaims kafka up "
+                        "--secure`, or `up --fresh` to wipe it."
+                    )
+                return []
+            security.ensure_tls()
+            if formatted:
+                security.check_users(self.scram_users)
+                return []
+            return security.prepare_users(self.scram_users)
+        except SecurityError as exc:
+            raise LocalKafkaError(str(exc)) from None
 
     def _pom(self) -> Path:
         pom = _OPS_DIR / "pom.xml"
@@ -599,34 +628,36 @@ class LocalKafka:
     def _server_properties(self) -> str:
         h, p, c = self.host, self.port, self.controller_port
         data = str(self.data_dir).replace("\\", "\\\\")
-        return "\n".join(
-            [
-                "# Generated by workers/localkafka.py on every `up`; edits are overwritten.",
-                "# Single-node KRaft: this one process is broker and controller.",
-                "process.roles=broker,controller",
-                "node.id=1",
-                f"controller.quorum.bootstrap.servers={h}:{c}",
-                f"listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
-                f"advertised.listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
-                "inter.broker.listener.name=PLAINTEXT",
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                f"log.dirs={data}",
-                "num.partitions=1",
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "auto.create.topics.enable=true",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                f"message.max.bytes={MESSAGE_MAX_BYTES}",
-                "log.retention.hours=168",
-                "",
-            ]
-        )
+        lines = [
+            "# Generated by workers/localkafka.py on every `up`; edits are overwritten.",
+            "# Single-node KRaft: this one process is broker and controller.",
+            "process.roles=broker,controller",
+            "node.id=1",
+            f"controller.quorum.bootstrap.servers={h}:{c}",
+            f"listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
+            f"advertised.listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}",
+            "inter.broker.listener.name=PLAINTEXT",
+            "controller.listener.names=CONTROLLER",
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+            f"log.dirs={data}",
+            "num.partitions=1",
+            "default.replication.factor=1",
+            "min.insync.replicas=1",
+            "auto.create.topics.enable=true",
+            "offsets.topic.replication.factor=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            f"message.max.bytes={MESSAGE_MAX_BYTES}",
+            "log.retention.hours=168",
+            "",
+        ]
+        if self.secure:
+            listener = lines.index(f"listeners=PLAINTEXT://{h}:{p},CONTROLLER://{h}:{c}")
+            lines[listener : listener + 5] = self.security.listener_properties(c)
+        return "\n".join(lines)
 
     def _java_cmd(self, java: str, main: str, *args: str) -> list[str]:
         return [
@@ -651,7 +682,7 @@ class LocalKafka:
             )
         return out.stdout
 
-    def _ensure_formatted(self, java: str) -> None:
+    def _ensure_formatted(self, java: str, format_args: list[str]) -> None:
         state: dict[str, object] = {}
         with contextlib.suppress(OSError, ValueError):
             state = json.loads(self._state_path.read_text())
@@ -665,7 +696,9 @@ class LocalKafka:
         shutil.rmtree(self.data_dir, ignore_errors=True)
         cluster_id = self._storage_tool(java, "random-uuid").strip().splitlines()[-1].strip()
         self._say(f"formatting KRaft storage (cluster id {cluster_id})")
-        self._storage_tool(java, "format", "-t", cluster_id, "-c", str(self.properties_path), "--standalone")
+        self._storage_tool(
+            java, "format", "-t", cluster_id, "-c", str(self.properties_path), "--standalone", *format_args
+        )
         state = {
             "cluster_id": cluster_id,
             "host": self.host,
@@ -683,8 +716,9 @@ class LocalKafka:
             raise LocalKafkaError(f"{log4j} is missing; run from a full checkout of the project.")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(log4j, self._log4j_path)
+        format_args = self._prepare_security()
         self.properties_path.write_text(self._server_properties())
-        self._ensure_formatted(java)
+        self._ensure_formatted(java, format_args)
 
         if self.log_path.exists():
             self.log_path.replace(self.log_path.with_name(self.log_path.name + ".1"))
@@ -717,7 +751,7 @@ class LocalKafka:
                     "damaged or from another version, `dermclaims kafka up --fresh` starts clean.\n"
                     f"--- last lines of {self.log_path} ---\n{self.tail(30)}"
                 )
-            if _probe(self.bootstrap, 2.0) is _Probe.KAFKA:
+            if self._probe_self(2.0) is _Probe.KAFKA:
                 self._say(f"ready on {self.bootstrap} in {time.monotonic() - started:.1f}s")
                 return
             time.sleep(0.5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from workers.kafka_access import require_access
 from workers.settings import KafkaSettings, TopicSettings
 
 # Topics keyed by claim_id that must have the same partition count (co-partitioning: the claim a
@@ -48,8 +50,23 @@ class TopicLayoutError(RuntimeError):
     """Existing topics cannot serve the worker (e.g. claims and remits not co-partitioned)."""
 
 
+def _describe(admin: KafkaAdminClient, names: list[str], wait: float = 10.0) -> dict[str, int]:
+    """Partition count per topic; a topic created a moment ago may show none until the metadata has
+    propagated (seen on a broker's first `topics create`), so ask again for up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        described = {d.get("name", d.get("topic")): len(d["partitions"]) for d in admin.describe_topics(names)}
+        if all(described.get(name, 0) > 0 for name in names) or time.monotonic() > deadline:
+            return described
+        time.sleep(0.2)
+
+
 def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicState]:
-    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones."""
+    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones.
+
+    Raises `KafkaAccessError` (the cause and the setting to fix) if the settings cannot reach Kafka.
+    """
+    require_access(kafka)
     admin = KafkaAdminClient(**client_options(kafka), client_id="dermclaims-admin")
     try:
         names = topics.all_names()
@@ -65,9 +82,7 @@ def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicStat
                 created.add(name)
             except TopicAlreadyExistsError:
                 pass
-        described = {
-            d.get("name", d.get("topic")): len(d["partitions"]) for d in admin.describe_topics(list(names.values()))
-        }
+        described = _describe(admin, list(names.values()))
     finally:
         admin.close()
     states = [TopicState(name, described.get(name, 0), name in created) for name in names.values()]

@@ -9,20 +9,31 @@ import click
 
 
 class DermclaimsGroup(click.Group):
-    """Turns "no Kafka answers" from any command into a message that says what to do."""
+    """Turns a failed Kafka connection from any command into a message naming the setting to fix, with the
+    exit code of its cause (workers/kafka_access.py), instead of a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         from kafka.errors import KafkaConnectionError, KafkaTimeoutError
 
+        from workers.kafka_access import KafkaAccessError, diagnose
+        from workers.settings import WorkerSettings
+
         try:
             return super().invoke(ctx)
+        except KafkaAccessError as exc:
+            raise _failure(exc) from None
         except (KafkaTimeoutError, KafkaConnectionError) as exc:
-            where = os.environ.get("CLAIMS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-            raise click.ClickException(
-                f"Kafka at {where} did not answer ({exc}). Start the project's own broker with "
-                "`dermclaims kafka up` (or `make up`), or point CLAIMS_KAFKA__BOOTSTRAP_SERVERS (and the "
-                "CLAIMS_KAFKA__SECURITY_PROTOCOL / SASL settings) at your cluster."
-            ) from exc
+            found = diagnose(WorkerSettings().kafka, timeout=5.0)
+            if found is None:  # it answers now: report what the client saw
+                where = os.environ.get("CLAIMS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+                raise click.ClickException(f"Kafka at {where} did not answer in time ({exc}); retry.") from exc
+            raise _failure(found) from exc
+
+
+def _failure(error: Exception) -> click.ClickException:
+    failure = click.ClickException(str(error))
+    failure.exit_code = getattr(error, "exit_code", 1)
+    return failure
 
 
 @click.group(cls=DermclaimsGroup, context_settings={"help_option_names": ["-h", "--help"]})

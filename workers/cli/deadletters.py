@@ -15,9 +15,11 @@ def _read_all(settings: Any) -> Iterator[tuple[int, int, dict[str, Any]]]:
     from kafka import KafkaConsumer, TopicPartition
 
     from schemas import DeadLetter
+    from workers.kafka_access import require_access
     from workers.topics import client_options
 
     topic = settings.topics.name(settings.topics.deadletter)
+    require_access(settings.kafka)
     consumer = KafkaConsumer(**client_options(settings.kafka), enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]

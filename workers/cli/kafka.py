@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import click
 
 from workers.localkafka import LocalKafka, LocalKafkaError
+from workers.localkafka_security import SecurityError, parse_scram_user
 
 _port_option = click.option(
     "--port",
@@ -39,9 +41,38 @@ def kafka() -> None:
 @_port_option
 @_controller_option
 @click.option("--timeout", type=float, default=90.0, show_default=True, help="Seconds to wait for the broker.")
-def up(fresh: bool, port: int | None, controller_port: int | None, timeout: float) -> None:
+@click.option(
+    "--secure",
+    is_flag=True,
+    help="Serve SASL_SSL with SCRAM-SHA-512 (a CA is made on the first start); use another port than the "
+    "PLAINTEXT broker's.",
+)
+@click.option(
+    "--scram-user",
+    "scram_users",
+    multiple=True,
+    metavar="NAME:PASSWORD",
+    help="With --secure: a SCRAM-SHA-512 user created when the storage is formatted (repeatable; default one "
+    "random `dermclaims` user). The first one's settings are written to client.env in the run folder.",
+)
+def up(
+    fresh: bool,
+    port: int | None,
+    controller_port: int | None,
+    timeout: float,
+    secure: bool,
+    scram_users: tuple[str, ...],
+) -> None:
     """Start the broker (resolving jars the first time); harmless if it is already up."""
+    if scram_users and not secure:
+        raise click.UsageError("--scram-user needs --secure.")
+    try:
+        users = tuple(parse_scram_user(text) for text in scram_users)
+    except SecurityError as exc:
+        raise click.UsageError(str(exc)) from None
     broker = _broker(port, controller_port)
+    if secure:
+        broker = dataclasses.replace(broker, secure=True, scram_users=users)
     t0 = time.monotonic()
     try:
         started = broker.up(timeout=timeout, fresh=fresh)
@@ -49,6 +80,10 @@ def up(fresh: bool, port: int | None, controller_port: int | None, timeout: floa
         raise click.ClickException(str(exc)) from None
     verb = "started" if started else "already up"
     click.echo(f"{verb}: {broker.bootstrap}  ({time.monotonic() - t0:.1f}s, log {broker.log_path})")
+    if secure:
+        click.echo(
+            f"SASL_SSL, SCRAM-SHA-512; CA {broker.security.ca_path}; client settings {broker.security.client_env_path}"
+        )
 
 
 @kafka.command()

@@ -33,6 +33,7 @@ def produce(files: tuple[Path, ...], topic: str) -> None:
     from kafka import KafkaProducer
     from rich.progress import Progress
 
+    from workers.kafka_access import require_access
     from workers.settings import WorkerSettings
     from workers.topics import client_options
 
@@ -65,6 +66,7 @@ def produce(files: tuple[Path, ...], topic: str) -> None:
             ]
             continue
         messages += [(target, claim_key(line), line) for line in data.splitlines() if line.strip()]
+    require_access(settings.kafka)
     producer = KafkaProducer(
         **client_options(settings.kafka), acks="all", linger_ms=20, max_request_size=4 * 1024 * 1024
     )

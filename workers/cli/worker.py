@@ -23,6 +23,7 @@ def worker(create_topics: bool) -> None:
 
     from workers.app import create_app
     from workers.bootstrap import configure_logging, load_ruleset
+    from workers.kafka_access import require_access
     from workers.metrics import build_metrics
     from workers.topics import create_topics as make_topics
     from workers.version import worker_version
@@ -33,8 +34,11 @@ def worker(create_topics: bool) -> None:
     log.info("settings: %s", settings.masked())
     ruleset = load_ruleset(settings)
     log.info("ruleset %s with %d rules; data %s", ruleset.version, len(ruleset.rules), ruleset.data_labels())
+    # Fail fast with the cause and the setting to fix (faust would retry a refused login for ever).
     if create_topics:
-        make_topics(settings.kafka, settings.topics)
+        make_topics(settings.kafka, settings.topics)  # checks access first
+    else:
+        require_access(settings.kafka)
     registry = CollectorRegistry()
     metrics = build_metrics(registry, ruleset, worker_version())
     if settings.metrics.port:

@@ -28,7 +28,8 @@ class TestNoBroker:
             timeout=60,
             check=False,
         )
-        assert result.returncode == 1
+        assert result.returncode == 69  # EX_UNAVAILABLE (README, settings: exit codes)
         assert f"Kafka at {address} did not answer" in result.stderr
+        assert "CLAIMS_KAFKA__BOOTSTRAP_SERVERS" in result.stderr
         assert "dermclaims kafka up" in result.stderr
         assert "Traceback" not in result.stderr
