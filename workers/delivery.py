@@ -12,11 +12,11 @@ replaces the inference with a ledger:
 
 - `OffsetLedger` (pure) keeps, per partition, the first offset not yet processed. It advances only over
   acknowledged offsets or over ranges proven empty; that offset is what gets committed.
-- `GuardedConsumer` feeds it (acks, positions after each rebalance, revocations) and, when a partition has
-  acknowledged offsets beyond a hole for `hole_grace` seconds, reads the hole from the log with its own
-  group-less consumer: records found there were skipped, so the partition is sought back to re-read them
-  (a redelivery: outputs carry deterministic ids); no record there (transaction markers, compaction) means
-  the hole is empty and the ledger steps over it.
+- `GuardedConsumer` feeds it (the acks faust recorded, positions after each rebalance, revocations) and,
+  when a partition has acknowledged offsets beyond a hole for `hole_grace` seconds, reads the hole from the
+  log with its own group-less consumer: records found there were skipped, so the partition is sought back
+  to re-read them (a redelivery: outputs carry deterministic ids); no record there (transaction markers,
+  compaction) means the hole is empty and the ledger steps over it.
 
 `GuardedApp` is a `faust.App` that uses this consumer; nothing else in faust changes.
 """
@@ -35,6 +35,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth, server_list
 from faust.types import TP
+from faust.types.tuples import ack_lock
 from mode import Service
 
 log = logging.getLogger("dermclaims.delivery")
@@ -126,16 +127,11 @@ class GuardedConsumer(faust_aiokafka.Consumer):
         self.ledger = OffsetLedger()
         self._hole_reader: aiokafka.AIOKafkaConsumer | None = None
 
-    def ack(self, message: Any) -> bool:
-        first = bool(super().ack(message))
-        if self.app.topics.acks_enabled_for(message.topic):
-            self.ledger.processed(message.tp, message.offset)
-        return first
-
     async def perform_seek(self) -> None:
         """Position the ledger where faust positions the partitions: committed offset, else the log start."""
         await super().perform_seek()
-        assigned = [tp for tp in self.assignment() if not self._is_changelog_tp(tp)]
+        acking = self.app.topics.acks_enabled_for
+        assigned = [tp for tp in self.assignment() if acking(tp.topic) and not self._is_changelog_tp(tp)]
         committed = {tp: self._committed_offset.get(tp) for tp in assigned}
         unpositioned = [tp for tp, offset in committed.items() if offset is None]
         starts: Mapping[TP, int] = await self.earliest_offsets(*unpositioned) if unpositioned else {}
@@ -143,12 +139,49 @@ class GuardedConsumer(faust_aiokafka.Consumer):
             offset = committed[tp]
             self.ledger.position(tp, offset if offset is not None else int(starts.get(tp, 0)))
 
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        """faust's gap inference is what commits past skipped messages; the ledger decides instead."""
+
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
-        self.ledger.forget(revoked)
+        """Commit what the ledger proves processed before the partitions go.
+
+        faust discards the acks of revoked partitions before it waits for the events in flight, so their
+        progress since the last commit would be re-read by the next owner: the acks are kept in the ledger
+        before faust drops them, the events still in flight finish, and then the proven offsets are committed.
+        """
+        for tp in revoked:
+            self._feed(tp)
         await super().on_partitions_revoked(revoked)
+        offsets = {}
+        for tp in revoked:
+            self._feed(tp)
+            offset = self.ledger.committable(tp)
+            if offset is not None:
+                offsets[tp] = offset
+        try:
+            if offsets:
+                await self.maybe_wait_for_commit_to_finish()
+                done = await self._commit_offsets(offsets)
+                log.info("revoked partitions: committed %s (%s)", _describe(offsets), "ok" if done else "not taken")
+        except Exception as exc:  # the generation moved on: the next owner re-reads from the last commit
+            log.warning("could not commit the progress of revoked partitions; their next owner re-reads it: %r", exc)
+        self.ledger.forget(revoked)
+
+    def _feed(self, tp: TP) -> None:
+        """Move the offsets faust's acks recorded into the ledger (faust's Cython stream path inlines
+        `Consumer.ack`, so they are read from `_acked`, under the lock every ack takes)."""
+        with ack_lock:
+            acked = self._acked.get(tp)
+            if not acked:
+                return
+            for done in acked:
+                self.ledger.processed(tp, done)
+            acked.clear()
+            self._acked_index[tp].clear()
 
     def _new_offset(self, tp: TP) -> int | None:
-        super()._new_offset(tp)  # keeps faust's own ack bookkeeping trimmed; its answer is not used
+        """The ledger's answer (not faust's gap inference), when it is past the committed offset."""
+        self._feed(tp)
         offset = self.ledger.committable(tp)
         committed = self._committed_offset.get(tp)
         if offset is None or (committed is not None and offset <= committed):
@@ -239,3 +272,7 @@ class GuardedApp(faust.App):
 
     def _new_transport(self) -> Any:
         return GuardedTransport(self.conf.broker_consumer, self)
+
+
+def _describe(offsets: Mapping[TP, int]) -> str:
+    return ", ".join(f"{tp.topic}[{tp.partition}]@{offset}" for tp, offset in sorted(offsets.items()))

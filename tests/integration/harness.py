@@ -36,6 +36,7 @@ class Deployment:
     partitions: int = 3
     store_url: str = "memory://"
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    by_suffix: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)  # the latest worker per data dir
     log_files: list[Any] = field(default_factory=list)
 
     @property
@@ -74,6 +75,7 @@ class Deployment:
             start_new_session=True,
         )
         self.processes.append(process)
+        self.by_suffix[data_suffix] = process
         return process
 
     def stop_all(self) -> None:
