@@ -20,6 +20,7 @@ import orjson
 
 from rules.ruleset import RuleSet
 from schemas import Claim, DeadLetterReason, DenialRework
+from workers.data_age import BeyondDataWarning
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.routing import InputError, Outcome, Source, dead_letter, route_claim, route_remit
@@ -159,6 +160,8 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
                 outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
             await emit(outcome, source, event.value)
 
+    beyond_data = BeyondDataWarning(log.warning)
+
     def handle_claim(source: Source, value: bytes | None) -> Outcome:
         started = time.perf_counter()
         outcome = route_claim(source, value, ruleset, version, keyed=True)
@@ -171,6 +174,7 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
                 claims_table[key] = outcome.claim.model_dump_json().encode()  # original or replacement (7)
         if outcome.verdict is not None:
             metrics.observe_verdict(outcome.verdict)
+            beyond_data.observe(outcome.verdict)
         return outcome
 
     def handle_remit(source: Source, value: bytes | None) -> Outcome:
