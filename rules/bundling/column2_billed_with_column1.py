@@ -108,9 +108,12 @@ class Column2BilledWithColumn1(Rule):
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
-    or a separate encounter. Indicator 0 edits can never be bypassed. A modifier must never be added
-    only to get past an edit. Anatomic modifiers document a distinct site only when the two lines carry
-    different ones (11600-LT with 11102-LT is the same side).
+    or a separate encounter, shown by the distinct modifier on the column-2 code of the pair in force
+    (one on the column-1 code does not count, unless the payer profile reads either line). Indicator 0
+    edits can never be bypassed. Pairs within a counted destruction family (17004/17000, 17111/17110,
+    indicator 0) are left to DES001-DES004, which know from the lesion count which code is wrong. A
+    modifier must never be added only to get past an edit. Anatomic modifiers document a distinct site
+    only when the two lines carry different ones (11600-LT with 11102-LT is the same side).
 
     ## Example
     11102 (biopsy, lesion A) with 11600 (excision, lesion A) -> remove 11102 (bundled).
@@ -118,9 +121,12 @@ class Column2BilledWithColumn1(Rule):
     11102-59 (biopsy, lesion A) with 17311 (Mohs, lesion A) -> left to MOH005 (59 is the exception's modifier).
     11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS
     (59 for a payer profile without X{EPSU}).
-    17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17263-XS (AAD 2011 example).
-    11102 (lesion A, arm) + 11102 (lesion B, leg) with 17000 (AK, face) -> 11102-XS + 11103 (BIO001 recodes
-    line 2 to the add-on, which 17000 does not bundle).
+    17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17000-XS (NCCI PTP v30.1: 17263 is
+    column 1 over 17000, indicator 1; the AAD 2011 example's 17263-59 predates the deletion of 17000/17263).
+    11102 (lesion A, arm) + 11102 (lesion B, leg) with 17000 (AK, face) -> 11102 + 11103 + 17000-XS (11102 is
+    column 1 over 17000; BIO001 recodes line 2 to the add-on, which no edit pairs with 17000).
+    11102 (lesion A) with 17000 (lesion A, the AK biopsied then destroyed) -> remove 11102 (part of the
+    destruction), although the table lists 11102 as column 1.
 
     ## Fix safety
     Adding the payer's distinct modifier is `safe` only when the chart's lesion ids or sites show distinct

@@ -27,9 +27,8 @@ class UnitsAboveDailyMue(Rule):
     ## What it does
     Adds the units of every line with the same code and date of service and compares the total with the
     MUE value and adjudication indicator (MAI) of the MUE table loaded for that date (the payer profile may
-    lay its own values over it). The message names where the value comes from: the table edition (e.g.
-    `mue-curated-2026`, whose rows are curated from CPT descriptors because the CMS file could not be
-    obtained, research-notes 2, each row giving its basis) or the payer profile.
+    lay its own values over it). The message names where the value comes from: the official CMS MUE table
+    edition (e.g. `mue-2026-04-01`) with the row's CMS rationale, or the payer profile.
     - MAI 2 (policy, absolute): error; the lines are set (or merged) to the MUE. No modifier bypasses it.
     - MAI 3 (clinical): warning; units above the MUE are denied but payable on appeal with documentation
       of medical necessity, so the reduction is advice only.
