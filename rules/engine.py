@@ -15,6 +15,7 @@ from rules.model import Finding, Rule, Severity
 from rules.ruleset import RuleSet
 from rules.scope import ClaimShape, EditIndex
 
+AGE_SUFFIX = "_age"  # data_versions["ptp_age"]: the PTP edition used is older than the date of service
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -28,6 +29,12 @@ class Verdict:
     data_versions: dict[str, str]
     ruleset_version: str
     reason: str | None = None
+
+    @property
+    def beyond_data(self) -> dict[str, str]:
+        """The tables this claim was judged with although its date of service is after the period of the newest
+        loaded edition (`data_versions["<table>_age"]`): still scrubbed, but newer quarterly files are due."""
+        return {key[: -len(AGE_SUFFIX)]: value for key, value in self.data_versions.items() if key.endswith(AGE_SUFFIX)}
 
     @property
     def revenue_impact(self) -> Decimal | None:
@@ -200,6 +207,9 @@ def _versions_over(plan: _Plan, dates: tuple[date, ...]) -> dict[str, str]:
     labels: dict[str, list[str]] = {}
     for day in dates:
         for table, label in plan.day(day)[0].items():
+            if table.endswith(AGE_SUFFIX):
+                labels[table] = [label]  # dates ascend: the last date's age is the largest
+                continue
             found = labels.setdefault(table, [])
             if label != "none" and label not in found:
                 found.append(label)
@@ -216,4 +226,12 @@ def _data_versions_on(ruleset: RuleSet, day: date) -> dict[str, str]:
     ):
         edition = versioned.for_date(day)
         out[name] = edition[0].label if edition else "none"
+    for name, versioned in (("ptp", ruleset.ptp), ("mue", ruleset.mue), ("addon", ruleset.addons)):
+        late = versioned.beyond(day)
+        if late is not None:
+            meta, days = late
+            out[f"{name}{AGE_SUFFIX}"] = (
+                f"{meta.label} ({meta.effective_from}..{meta.effective_to}) used {days} days after its period: "
+                "load newer CMS quarterly files"
+            )
     return out

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from rules.data import read_packaged
+from rules.data import read_packaged, read_packaged_gzip
 from rules.data.families import CodeFamilies, parse_families
 from rules.data.ncci import (
     AddonEdit,
@@ -22,7 +22,8 @@ from rules.data.ncci import (
     PtpTable,
     parse_addon_curated,
     parse_mue_curated,
-    parse_ptp_curated,
+    parse_ptp_packaged,
+    supplement_addons,
 )
 from rules.data.pfs import FeeSchedule, parse_pfs
 from rules.data.table import TableMeta, Versioned
@@ -42,6 +43,8 @@ class PayerProfile:
     name: str = "medicare"
     distinct_modifier: str = "XS"  # a payer that does not accept X{EPSU} wants "59"
     accepts_x_modifiers: bool = True
+    # NCCI: the distinct-service modifier goes on the column-2 code of the pair; a payer may accept it on either.
+    distinct_modifier_either_line: bool = False
     description: str = ""
     # The payer's own rows laid over the national edition in force (payer_profiles.yaml `overrides`).
     ptp_overrides: Mapping[tuple[str, str], PtpEdit] = field(default_factory=dict)
@@ -153,6 +156,7 @@ def load_profiles(text: str, *, name: str = "payer_profiles.yaml") -> dict[str, 
             name=str(profile_name),
             distinct_modifier=modifier,
             accepts_x_modifiers=accepts_x,
+            distinct_modifier_either_line=bool(spec.get("distinct_modifier_either_line", False)),
             description=str(spec.get("description", "")),
             source=label,
             **_profile_overrides(str(profile_name), label, spec.get("overrides") or {}),
@@ -172,14 +176,31 @@ def packaged_profiles() -> dict[str, PayerProfile]:
     return load_profiles(read_packaged("payer_profiles.yaml"))
 
 
+# The official CMS editions shipped in rules/data/ (scripts/build_reference_data.py builds them from the copies
+# in scripts/data/cms/), oldest first, and the curated rows kept where no official table speaks.
+PACKAGED_PTP = ("ptp_cms_v30.1_2024q2.csv.gz",)
+PACKAGED_MUE = ("mue_cms_2024-04-01.csv", "mue_cms_2026-04-01.csv")
+PACKAGED_AOC = ("aoc_cms_2024q2.csv",)
+CURATED_AOC = "addon_curated_2026.csv"
+
+
 def packaged_tables() -> dict[str, list[tuple[TableMeta, object]]]:
-    """The tables shipped in `rules/data/` (curated editions and the CY 2026 PFS)."""
+    """The tables shipped in `rules/data/`: the official NCCI PTP, MUE and add-on editions, the CY 2026 PFS.
+
+    Curated add-on rows fill in the packaged add-on edition only for add-on codes its filter left out (an
+    operator's full quarterly CMS file speaks for every code, so it gets none).
+    """
     pfs = parse_pfs(read_packaged("pfs_rvu_2026.csv"), name="pfs_rvu_2026.csv")
+    _, curated = parse_addon_curated(read_packaged(CURATED_AOC), name=CURATED_AOC)
+    addons: list[tuple[TableMeta, object]] = []
+    for name in PACKAGED_AOC:
+        meta, table = parse_addon_curated(read_packaged(name), name=name)
+        addons.append((meta, supplement_addons(table, curated)))
     return {
         "pfs": [(pfs.meta, pfs)],
-        "ptp": [parse_ptp_curated(read_packaged("ptp_curated_2026.csv"), name="ptp_curated_2026.csv")],
-        "mue": [parse_mue_curated(read_packaged("mue_curated_2026.csv"), name="mue_curated_2026.csv")],
-        "addon": [parse_addon_curated(read_packaged("addon_curated_2026.csv"), name="addon_curated_2026.csv")],
+        "ptp": [parse_ptp_packaged(read_packaged_gzip(name), name=name) for name in PACKAGED_PTP],
+        "mue": [parse_mue_curated(read_packaged(name), name=name) for name in PACKAGED_MUE],
+        "addon": addons,
     }
 
 

@@ -18,6 +18,7 @@ import faust
 
 from rules.ruleset import RuleSet
 from schemas import Claim, DeadLetterReason
+from workers.data_age import BeyondDataWarning
 from workers.delivery import GuardedApp
 from workers.kafka_access import tls_context
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
@@ -173,6 +174,8 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
                     outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
                 await emit(outcome, source, event.value)
 
+    beyond_data = BeyondDataWarning(log.warning)
+
     def handle_claim(source: Source, value: bytes | None) -> Outcome:
         started = time.perf_counter()
         outcome = route_claim(source, value, ruleset, version, keyed=True)
@@ -186,6 +189,7 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
             rework_state.judge_waiting(outcome, ruleset, version)  # remittances that came before this claim
         if outcome.verdict is not None:
             metrics.observe_verdict(outcome.verdict)
+            beyond_data.observe(outcome.verdict)
         return outcome
 
     def handle_remit(source: Source, value: bytes | None) -> Outcome:

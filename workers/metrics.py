@@ -68,6 +68,7 @@ class WorkerMetrics:
     dead_letters: Counter
     findings: Counter
     claims: Counter
+    claims_beyond_data: Counter
     rework_items: Counter
     rework_dollars: Counter
     rework_updates: Counter
@@ -84,6 +85,8 @@ class WorkerMetrics:
 
     def observe_verdict(self, verdict: Verdict) -> None:
         self.claims.labels(status=verdict.status).inc()
+        for table in verdict.beyond_data:
+            self.claims_beyond_data.labels(table=table).inc()
         for finding in verdict.findings:
             self.findings.labels(rule_code=finding.rule, severity=finding.severity.value).inc()
             impact = finding.revenue_impact
@@ -138,6 +141,13 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
             registry=registry,
         ),
         claims=Counter(PREFIX + "claims_total", "Claims scrubbed, by verdict status.", ["status"], registry=registry),
+        claims_beyond_data=Counter(
+            PREFIX + "claims_beyond_data_total",
+            "Claims dated after the newest loaded quarter of an edit table (ptp, mue, addon), scrubbed with that "
+            "newest edition all the same: load newer CMS quarterly files.",
+            ["table"],
+            registry=registry,
+        ),
         rework_items=Counter(
             PREFIX + "rework_items_total",
             "Denial rework items produced, by action and CARC (other when not CARC-shaped).",
@@ -237,6 +247,8 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
             metrics.findings.labels(rule_code=rule.code, severity=severity)
     for status in CLAIM_STATUSES:
         metrics.claims.labels(status=status)
+    for table in ("ptp", "mue", "addon"):
+        metrics.claims_beyond_data.labels(table=table)
     for kind in REWORK_KINDS:
         metrics.rework_dollars.labels(kind=kind)
     for before in ReworkAction:

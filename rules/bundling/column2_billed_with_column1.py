@@ -10,7 +10,8 @@ from schemas.claim import ClaimLine
 
 from rules.biopsy._plan import planned_code
 from rules.context import ClaimContext
-from rules.data.ncci import PtpEdit
+from rules.data.ncci import PtpEdit, PtpTable
+from rules.destruction._common import BENIGN, PREMALIGNANT
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
 from rules.registry import register
@@ -36,9 +37,14 @@ def distinct_by_documentation(ctx: ClaimContext, first: ClaimLine, second: Claim
     return None
 
 
-def bypass_modifiers(column1: ClaimLine, column2: ClaimLine) -> list[str]:
-    """The NCCI-associated modifiers on the pair that document a distinct service."""
-    found = [m for line in (column2, column1) for m in line.modifiers if m in _BYPASS]
+def bypass_modifiers(column1: ClaimLine, column2: ClaimLine, *, either_line: bool = True) -> list[str]:
+    """The NCCI-associated modifiers on the pair that document a distinct service.
+
+    A distinct-service modifier (59, X{EPSU}) counts on the column-2 line; on the column-1 line only when the
+    payer reads it on either code of the pair (`either_line`, PayerProfile.distinct_modifier_either_line)."""
+    carriers = (column2, column1) if either_line else (column2,)
+    found = [m for line in carriers for m in line.modifiers if m in DISTINCT_SERVICE]
+    found += [m for line in (column2, column1) for m in line.modifiers if m in _BYPASS and m not in DISTINCT_SERVICE]
     found += [m for line in (column2, column1) for m in line.modifiers if m == "25" and is_em_like(line.code)]
     anatomic1 = {m for m in column1.modifiers if m in ANATOMIC}
     anatomic2 = {m for m in column2.modifiers if m in ANATOMIC}
@@ -48,6 +54,21 @@ def bypass_modifiers(column1: ClaimLine, column2: ClaimLine) -> list[str]:
 
 
 _NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
+# Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
+# "17111 ... 15 or more"): DES001-DES004 judge them from the lesion count, which says which code is wrong.
+_COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN})
+# What a biopsy can be part of when the same lesion is then treated in the session (NCCI Policy Manual ch. III).
+_DEFINITIVE_PREFIXES = ("destruction_", "excision_", "mohs", "skin_tag_removal")
+_SHAVES = frozenset(f"113{n:02d}" for n in range(14))  # 11300-11313 shave removal
+
+
+def _family(ctx: ClaimContext, code: str) -> str | None:
+    return ctx.ruleset.families.family_of(code)
+
+
+def _definitive(ctx: ClaimContext, code: str) -> bool:
+    family = _family(ctx, code)
+    return code in _SHAVES or (family is not None and family.startswith(_DEFINITIVE_PREFIXES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +108,12 @@ class Column2BilledWithColumn1(Rule):
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
-    or a separate encounter. Indicator 0 edits can never be bypassed. A modifier must never be added
-    only to get past an edit. Anatomic modifiers document a distinct site only when the two lines carry
-    different ones (11600-LT with 11102-LT is the same side).
+    or a separate encounter, shown by the distinct modifier on the column-2 code of the pair in force
+    (one on the column-1 code does not count, unless the payer profile reads either line). Indicator 0
+    edits can never be bypassed. Pairs within a counted destruction family (17004/17000, 17111/17110,
+    indicator 0) are left to DES001-DES004, which know from the lesion count which code is wrong. A
+    modifier must never be added only to get past an edit. Anatomic modifiers document a distinct site
+    only when the two lines carry different ones (11600-LT with 11102-LT is the same side).
 
     ## Example
     11102 (biopsy, lesion A) with 11600 (excision, lesion A) -> remove 11102 (bundled).
@@ -97,9 +121,12 @@ class Column2BilledWithColumn1(Rule):
     11102-59 (biopsy, lesion A) with 17311 (Mohs, lesion A) -> left to MOH005 (59 is the exception's modifier).
     11102 (biopsy, lesion B on the arm) with 11600 (excision, lesion A on the back) -> 11102-XS
     (59 for a payer profile without X{EPSU}).
-    17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17263-XS (AAD 2011 example).
-    11102 (lesion A, arm) + 11102 (lesion B, leg) with 17000 (AK, face) -> 11102-XS + 11103 (BIO001 recodes
-    line 2 to the add-on, which 17000 does not bundle).
+    17000 + 17003 x7 (AKs, face) with 17263 (malignant lesion, arm) -> 17000-XS (NCCI PTP v30.1: 17263 is
+    column 1 over 17000, indicator 1; the AAD 2011 example's 17263-59 predates the deletion of 17000/17263).
+    11102 (lesion A, arm) + 11102 (lesion B, leg) with 17000 (AK, face) -> 11102 + 11103 + 17000-XS (11102 is
+    column 1 over 17000; BIO001 recodes line 2 to the add-on, which no edit pairs with 17000).
+    11102 (lesion A) with 17000 (lesion A, the AK biopsied then destroyed) -> remove 11102 (part of the
+    destruction), although the table lists 11102 as column 1.
 
     ## Fix safety
     Adding the payer's distinct modifier is `safe` only when the chart's lesion ids or sites show distinct
@@ -149,6 +176,9 @@ class Column2BilledWithColumn1(Rule):
             # A biopsy line is judged as the code the biopsy rules give it (a second primary becomes its add-on).
             codes = {line.line_id: planned_code(ctx, line) for line in lines}
             removed, regrouped = _repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else _NONE
+            biopsies = dict(self._biopsies_of_treated_lesions(ctx, lines, codes, table, day))
+            yield from biopsies.values()
+            removed = removed | biopsies.keys()
             for column2 in lines:
                 if is_em_like(column2.code) or column2.line_id in removed:
                     continue  # E/M: the E/M rules; a repair the repair rules remove or merge away: theirs
@@ -159,14 +189,55 @@ class Column2BilledWithColumn1(Rule):
                     group = regrouped.get(column2.line_id)
                     if group is not None and column1.line_id in group:
                         continue  # repairs REP003 sums into one line: the summed code answers the pair
+                    if column1.line_id in biopsies:
+                        continue  # a biopsy removed as part of the procedure on its lesion pairs with nothing
+                    if _family(ctx, column1.code) in _COUNTED_FAMILIES and _family(ctx, column1.code) == _family(
+                        ctx, column2.code
+                    ):
+                        continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (code-family logic)
                     edit = table.edit(codes[column1.line_id], codes[column2.line_id], day)
                     if edit is not None:
-                        bypass = tuple(bypass_modifiers(column1, column2))
+                        either = ctx.profile.distinct_modifier_either_line
+                        bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
                         distinct = distinct_by_documentation(ctx, column1, column2)
                         pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
                 pairs = [p for p in pairs if not self._owned_elsewhere(ctx, column2, p)]
                 if pairs:
                     yield from self._judge(ctx, column2, codes[column2.line_id], pairs)
+
+    def _biopsies_of_treated_lesions(
+        self, ctx: ClaimContext, lines: Sequence[ClaimLine], codes: dict[str, str], table: PtpTable, day: date
+    ) -> Iterator[tuple[str, Finding]]:
+        """Biopsy lines that are COLUMN 1 over a destruction, excision, shave or Mohs of the same lesion.
+
+        In NCCI PTP v30.1 11102/11104/11106 are column 1 to 17000, 17110 and other destructions, so the table
+        alone would deny the destruction. But a biopsy of the lesion then treated in the same session is part of
+        that procedure (NCCI Policy Manual ch. III; CPT): the biopsy is the line not billed. (The reverse order,
+        an excision over its biopsy, is the ordinary column-2 path.)"""
+        for biopsy in lines:
+            if _family(ctx, codes[biopsy.line_id]) != "biopsy":
+                continue
+            for other in lines:
+                if other is biopsy or not _definitive(ctx, other.code):
+                    continue
+                edit = table.edit(codes[biopsy.line_id], codes[other.line_id], day)
+                if edit is None or distinct_by_documentation(ctx, biopsy, other) is not False:
+                    continue
+                code = codes[biopsy.line_id]
+                yield (
+                    biopsy.line_id,
+                    self.finding(
+                        [biopsy.line_id, other.line_id],
+                        f"{_named(biopsy, code)} and {_named(other, other.code)} are the same lesion "
+                        f"({ctx.doc(biopsy).lesion_id}): a biopsy of the lesion then treated in the same session is "
+                        f"part of that procedure and is not billed (NCCI Policy Manual ch. III). The PTP table lists "
+                        f"{code} as column 1 to {other.code} (indicator {edit.modifier_indicator}, {edit.rationale}), "
+                        f"so billed together the payer would deny {other.code}, the procedure itself. Remove line "
+                        f"{biopsy.line_id} unless the biopsy result, read before the procedure, decided it.",
+                        fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (biopsy.line_id,), f"remove {biopsy.code}"),
+                    ),
+                )
+                break
 
     @staticmethod
     def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
@@ -206,6 +277,13 @@ class Column2BilledWithColumn1(Rule):
         value = ctx.revenue(code, column2.units, column2.service_date)
         partners = ", ".join(_named(p.column1, p.code1) for p in open_pairs)
         rationale = open_pairs[0].edit.rationale
+        misplaced = [p for p in open_pairs if DISTINCT_SERVICE.intersection(p.column1.modifiers)]
+        if misplaced:
+            where = ", ".join(_named(p.column1, p.code1) for p in misplaced)
+            rationale = (
+                f"{rationale}; the distinct-service modifier billed on {where}, the column-1 code, does not count: "
+                "NCCI reads it on the column-2 code of the pair in force"
+            )
         if all(p.distinct for p in open_pairs):
             yield self.finding(
                 ids,

@@ -12,6 +12,9 @@ from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, 
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
 
+# Office/outpatient E/M: one per physician (or same-specialty group) a day (MCPM ch. 12 §30.6.7.B).
+OFFICE_EM = frozenset({*(f"9920{n}" for n in range(2, 6)), *(f"9921{n}" for n in range(1, 6))})
+
 
 def same_service(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
     """Same lesion, or neither line says which lesion: a line naming a lesion the other does not is distinct."""
@@ -43,12 +46,14 @@ class DuplicateServiceLine(Rule):
     ## Fix safety
     Merging add-on units is `safe`. Removing a repeated line is `safe` when the chart names the same
     lesion on both, or the code's date-of-service MUE (MAI 2) allows one unit and its further services
-    have no add-on code; otherwise it `needs_documentation`: if the lines are different lesions, document
+    have no add-on code, or it is an office E/M (99202-99215: one per physician per day, visits of the day
+    are combined into one, Medicare Claims Processing Manual ch. 12 §30.6.7.B; the official MUE of 99213,
+    2 with MAI 3, does not say so); otherwise it `needs_documentation`: if the lines are different lesions, document
     them and add a distinct modifier (or, for 11102-style codes, report the later ones as the add-on).
 
     ## References
     X12 CARC 18 (exact duplicate claim/service); CMS NCCI MUE (MAI 2 date-of-service edits); AMA CPT
-    add-on code units.
+    add-on code units; Medicare Claims Processing Manual ch. 12 §30.6.7.B (one office E/M a day).
     """
 
     name = "Duplicate service line"
@@ -99,13 +104,15 @@ class DuplicateServiceLine(Rule):
         # One unit per day makes a repeat certain to be denied, unless further services of the code are
         # reported with its add-on (a second 11102 may be a second biopsy, +11103): then it needs the chart.
         one_per_day = edit is not None and edit.mai == 2 and edit.value <= 1 and further is None
+        office_visit = code in OFFICE_EM
         removed = ", ".join(line.line_id for line in rest)
-        if lesion or one_per_day:
-            why = (
-                f"for the same lesion ({lesion})"
-                if lesion
-                else f"and its MUE allows {edit.value if edit else 1} per day"
-            )
+        if lesion or one_per_day or office_visit:
+            if lesion:
+                why = f"for the same lesion ({lesion})"
+            elif office_visit:
+                why = "and office visits of one physician on one day are one E/M (MCPM ch. 12 §30.6.7.B)"
+            else:
+                why = f"and its MUE allows {edit.value if edit else 1} per day"
             return self.finding(
                 ids,
                 f"{code}{modifiers} is billed on lines {shown} for {day} {why}: the repeat is denied as an "

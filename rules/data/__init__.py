@@ -8,9 +8,15 @@ objects out); `read_packaged` is the one place that reads the files shipped insi
 
 from __future__ import annotations
 
+import gzip
 from importlib import resources
 
 
 def read_packaged(name: str) -> str:
     """Text of a table shipped in `rules/data/` (read once at start-up, never per claim)."""
     return resources.files("rules.data").joinpath(name).read_text(encoding="utf-8")
+
+
+def read_packaged_gzip(name: str) -> str:
+    """Text of a gzip'd table shipped in `rules/data/` (the large official PTP edition)."""
+    return gzip.decompress(resources.files("rules.data").joinpath(name).read_bytes()).decode("utf-8")

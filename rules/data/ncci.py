@@ -7,13 +7,14 @@ curated tables are interchangeable editions of one `Versioned` table.
 
 from __future__ import annotations
 
+import csv
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
-from rules.data.table import TableMeta, parse_table
+from rules.data.table import TableMeta, parse_table, split_header
 from rules.exceptions import DataTableError
 
 
@@ -35,7 +36,7 @@ class PtpEdit:
 
 @dataclass(frozen=True, slots=True)
 class PtpTable:
-    edits: dict[tuple[str, str], PtpEdit]
+    edits: Mapping[tuple[str, str], PtpEdit]
 
     def edit(self, column1: str, column2: str, day: date) -> PtpEdit | None:
         """The edit in force on `day` with `column1` as column 1 and `column2` as column 2."""
@@ -143,25 +144,116 @@ def _ptp_rank(edit: PtpEdit, meta: TableMeta) -> tuple[bool, bool, date, date]:
 
 
 def parse_mue_curated(text: str, *, name: str = "mue") -> tuple[TableMeta, MueTable]:
-    meta, rows = parse_table(text, name=name, required=("code", "mue", "mai", "rationale", "source"))
+    """A project-format MUE table: code, mue, mai, rationale and, for curated rows, each row's source (an
+    official table names its source once, in the header)."""
+    meta, rows = parse_table(text, name=name, required=("code", "mue", "mai", "rationale"))
     edits: dict[str, MueEdit] = {}
     for number, row in enumerate(rows, start=2):
         try:
-            edits[row["code"]] = MueEdit(row["code"], int(row["mue"]), int(row["mai"]), row["rationale"], row["source"])
+            mue = MueEdit(
+                row["code"], int(row["mue"]), int(row["mai"]), row["rationale"], row.get("source") or meta.source
+            )
         except ValueError as exc:
             raise DataTableError(f"{name}: data row {number}: {exc}") from exc
+        if mue.mai not in (1, 2, 3):
+            raise DataTableError(f"{name}: data row {number}: MAI must be 1, 2 or 3")
+        edits[mue.code] = mue
     return meta, MueTable(edits)
 
 
 def parse_addon_curated(text: str, *, name: str = "addon") -> tuple[TableMeta, AddonTable]:
-    meta, rows = parse_table(text, name=name, required=("addon", "primary", "aoc_type", "source"))
+    """A project-format add-on table: addon, primary (empty: none listed), aoc_type and, for curated rows,
+    each row's source (an official table names its source once, in the header)."""
+    meta, rows = parse_table(text, name=name, required=("addon", "primary", "aoc_type"))
     grouped: dict[str, tuple[set[str], int, str]] = {}
     for row in rows:
-        primaries, _, _ = grouped.setdefault(row["addon"], (set(), int(row["aoc_type"] or 1), row["source"]))
+        source = row.get("source") or meta.source
+        primaries, _, _ = grouped.setdefault(row["addon"], (set(), int(row["aoc_type"] or 1), source))
         if row["primary"]:
             primaries.add(row["primary"])
     edits = {code: AddonEdit(code, frozenset(p), t, s) for code, (p, t, s) in grouped.items()}
     return meta, AddonTable(edits)
+
+
+class PackagedPtpEdits(Mapping[tuple[str, str], PtpEdit]):
+    """The rows of a packaged PTP edition, keyed by (column 1, column 2), made into `PtpEdit`s when first read.
+
+    Start-up speed only: about 70,000 rows are read at every start while a claim asks for a handful of pairs,
+    so a row stays the CSV reader's list until it is looked up. Every row applies from the edition's
+    `effective_from` (the source has no per-row effective date) until its deletion date."""
+
+    __slots__ = ("_made", "_rows", "effective", "source")
+
+    def __init__(self, rows: dict[tuple[str, str], list[str]], effective: date, source: str) -> None:
+        self._rows = rows
+        self._made: dict[tuple[str, str], PtpEdit] = {}
+        self.effective = effective
+        self.source = source
+
+    def __getitem__(self, key: tuple[str, str]) -> PtpEdit:
+        found = self._made.get(key)
+        if found is None:
+            column1, column2, deletion, indicator, rationale = self._rows[key]
+            found = self._made[key] = PtpEdit(
+                column1,
+                column2,
+                self.effective,
+                date.fromisoformat(deletion) if deletion else None,
+                indicator,
+                rationale,
+                self.source,
+            )
+        return found
+
+    def get(self, key: tuple[str, str], default: PtpEdit | None = None) -> PtpEdit | None:  # type: ignore[override]
+        if key in self._rows:
+            return self[key]
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def parse_ptp_packaged(text: str, *, name: str = "ptp") -> tuple[TableMeta, PtpTable]:
+    """The packaged official PTP edition (`scripts/build_reference_data.py` writes it): column1, column2,
+    deletion_date (empty: none), modifier_indicator, rationale. The CMS per-row effective date is not in the
+    source, so every row applies from the edition's `effective_from` until its deletion date. Every row is
+    checked here, so a bad file fails at start-up, not on the claim that first reads the row."""
+    meta, body = split_header(text, name=name)
+    reader = csv.reader(body)
+    header = next(reader, None)
+    expected = ["column1", "column2", "deletion_date", "modifier_indicator", "rationale"]
+    if header != expected:
+        raise DataTableError(f"{name}: columns must be {', '.join(expected)}; found {header}")
+    rows: dict[tuple[str, str], list[str]] = {}
+    deletions: set[str] = set()
+    for row in reader:
+        if len(row) != 5 or row[3] not in ("0", "1", "9"):
+            raise DataTableError(f"{name}: line {reader.line_num}: expected 5 fields and an indicator 0, 1 or 9: {row}")
+        rows[(row[0], row[1])] = row
+        deletions.add(row[2])
+    for deletion in deletions - {""}:
+        try:
+            date.fromisoformat(deletion)
+        except ValueError as exc:
+            raise DataTableError(f"{name}: deletion date {deletion!r} is not an ISO date") from exc
+    return meta, PtpTable(PackagedPtpEdits(rows, meta.effective_from, meta.source))
+
+
+# ---- curated rows where no official table speaks ------------------------------------------------------
+
+
+def supplement_addons(table: AddonTable, curated: AddonTable) -> AddonTable:
+    """`table` plus the curated add-ons it does not list at all (its filter left them out): an add-on the official
+    table lists keeps exactly the official primaries."""
+    extra = {code: edit for code, edit in curated.edits.items() if code not in table.edits}
+    return AddonTable({**table.edits, **extra}) if extra else table
 
 
 # ---- payer overrides (payer_profiles.yaml): a payer's rows laid over a national edition -----------------
@@ -171,7 +263,7 @@ def overlay_ptp(table: PtpTable, overrides: Mapping[tuple[str, str], PtpEdit]) -
     """`table` with a payer's rows added or replaced (indicator 9 switches a pair off). O(1): no copy."""
     if not overrides:
         return table
-    return PtpTable(cast(dict[tuple[str, str], PtpEdit], ChainMap(dict(overrides), table.edits)))
+    return PtpTable(ChainMap(dict(overrides), cast(dict[tuple[str, str], PtpEdit], table.edits)))
 
 
 def overlay_mue(table: MueTable, overrides: Mapping[str, MueEdit]) -> MueTable:

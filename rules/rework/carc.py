@@ -22,7 +22,7 @@ class CodeTexts:
 
 
 def parse_code_texts(text: str, *, name: str) -> CodeTexts:
-    meta, rows = parse_table(text, name=name, required=("code", "text", "source"))
+    meta, rows = parse_table(text, name=name, required=("code", "text"))
     texts: dict[str, str] = {}
     for number, row in enumerate(rows, start=2):
         if not row["code"] or not row["text"]:
@@ -67,15 +67,18 @@ def describe_rarc(remark: str) -> str:
     return f'{remark} "{text}"'
 
 
-MISSING_PREFIX = "Missing/incomplete/invalid "
+MISSING_PREFIXES = ("Missing/incomplete/invalid/inappropriate ", "Missing/incomplete/invalid ")
 
 
 def missing_item(remark: str) -> str | None:
-    """What a `Missing/incomplete/invalid ...` remark says is missing (e.g. `procedure code(s)`), else None."""
+    """What a `Missing/incomplete/invalid ...` remark says is missing (e.g. `procedure code(s)`), else None.
+
+    The X12 list words some of them `Missing/incomplete/invalid/inappropriate ...` (M77, place of service)."""
     text = rarc_text(remark)
-    if text is None or not text.startswith(MISSING_PREFIX):
+    if text is None:
         return None
-    return text[len(MISSING_PREFIX) :].rstrip(". ")
+    prefix = next((p for p in MISSING_PREFIXES if text.startswith(p)), None)
+    return None if prefix is None else text[len(prefix) :].rstrip(". ")
 
 
 def table_labels() -> dict[str, str]:

@@ -27,9 +27,8 @@ class UnitsAboveDailyMue(Rule):
     ## What it does
     Adds the units of every line with the same code and date of service and compares the total with the
     MUE value and adjudication indicator (MAI) of the MUE table loaded for that date (the payer profile may
-    lay its own values over it). The message names where the value comes from: the table edition (e.g.
-    `mue-curated-2026`, whose rows are curated from CPT descriptors because the CMS file could not be
-    obtained, research-notes 2, each row giving its basis) or the payer profile.
+    lay its own values over it). The message names where the value comes from: the official CMS MUE table
+    edition (e.g. `mue-2026-04-01`) with the row's CMS rationale, or the payer profile.
     - MAI 2 (policy, absolute): error; the lines are set (or merged) to the MUE. No modifier bypasses it.
     - MAI 3 (clinical): warning; units above the MUE are denied but payable on appeal with documentation
       of medical necessity, so the reduction is advice only.
@@ -59,7 +58,9 @@ class UnitsAboveDailyMue(Rule):
     of the family (17004, 17111, or 17000 + 17003 for fewer than 15 on 17004); a summed repair length that is
     another code (REP003). Otherwise the cut is the fix (17110 x3 for 14 warts, two 17004 lines, 11200 x2,
     two undocumented 17000 lines: the message says further lesions are the add-on's, once documented).
-    MAI 3: `display_only` (appealable with documentation). An MUE of 0 (not payable) under MAI 2 removes the
+    MAI 3: `display_only` (correctly coded units are kept; the message names what the appeal needs: the chart
+    documenting each unit's lesion, site, size or count and the medical necessity of the extra units).
+    An MUE of 0 (not payable) under MAI 2 removes the
     lines (`safe`).
 
     ## References
@@ -135,7 +136,11 @@ class UnitsAboveDailyMue(Rule):
                 f"{code} units or lines: document the count and the family rules recode them."
             )
         if not absolute:
-            todo = f"{todo} Units above it are denied but can be appealed with documentation of medical necessity."
+            todo = (
+                f"{todo} A clinical MUE keeps correctly coded units: units above it are denied, and the appeal "
+                f"(redetermination) needs the chart documenting each unit's service (lesion, site, size or count) "
+                f"and the medical necessity of more than {edit.value} that day."
+            )
         return self.finding(
             ids,
             f"{code} is billed x{total} on {lines[0].service_date} ({where}), above its MUE of {edit.value} per day "

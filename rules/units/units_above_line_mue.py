@@ -24,7 +24,7 @@ MAI_MEANING = {
 def mue_basis(ctx: ClaimContext, day: date, edit: MueEdit) -> str:
     """Where an MUE value and its MAI come from, for messages: the payer profile's own row, else the MUE table
     edition loaded for the date. A curated row (the CMS file could not be obtained: research-notes 2) gives its
-    basis, e.g. `per the loaded MUE table (mue-curated-2026; curated: CPT 17000 'first lesion' ...)`; a row of
+    basis, e.g. `per the loaded MUE table (mue-x; MAI 2; curated: CPT 17000 'first lesion' ...)`; a row of
     the CMS file its rationale."""
     if ctx.profile.mue_overrides.get(edit.code) is edit:
         return f"per payer profile {ctx.profile.name} ({edit.source or 'its own MUE row'}; MAI {edit.mai})"
@@ -46,8 +46,10 @@ class UnitsAboveLineMue(Rule):
     ## What it does
     Looks up each line's code in the practitioner MUE table loaded for its date of service (the payer
     profile may lay its own values over it); the message names the table edition (or payer profile) the
-    value and MAI come from, and a curated row's basis (the CMS MUE file could not be obtained here:
-    research-notes 2). For a code with MUE adjudication indicator 1 (line edit),
+    value and MAI come from (with the CMS rationale, or a curated row's basis). No dermatology code has
+    MAI 1 in the official practitioner tables (2024-04-01, 2026): excisions and malignant destructions are
+    date-of-service clinical edits (MAI 3), so this rule fires on an operator's or payer's MAI 1 rows.
+    For a code with MUE adjudication indicator 1 (line edit),
     units above the MUE on one line are flagged and the line is set to the MUE. When the chart's lesion
     count on the line supports the billed units, a second (info, revenue) finding adds a new line for the
     remaining units with the payer's distinct modifier.

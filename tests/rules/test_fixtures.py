@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from rules.engine import evaluate
+from rules.ruleset import RuleSet, build_ruleset, load_profiles
 from rules.testing import default_ruleset, make_claim
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,12 +36,25 @@ def corrected_view(verdict: Any) -> list[dict[str, Any]]:
     ]
 
 
+_PROFILED: dict[str, RuleSet] = {}
+
+
+def ruleset_for(case: dict[str, Any]) -> RuleSet:
+    """The packaged ruleset, or one whose payer profiles are the case's `profiles:` (a payer's own rows)."""
+    if "profiles" not in case:
+        return default_ruleset()
+    text = yaml.safe_dump({"profiles": case["profiles"]})
+    if text not in _PROFILED:
+        _PROFILED[text] = build_ruleset(profiles=load_profiles(text))
+    return _PROFILED[text]
+
+
 @pytest.mark.parametrize(("rule", "case"), load_cases())
 def test_fixture(rule: str, case: dict[str, Any]) -> None:
     """The rule fires exactly where the fixture says, with the expected fix and corrected claim."""
     claim_spec = dict(case["claim"])
     claim = make_claim(claim_spec.pop("lines"), **claim_spec)
-    verdict = evaluate(claim, default_ruleset())
+    verdict = evaluate(claim, ruleset_for(case))
     fired = sorted({f.rule for f in verdict.findings if f.rule == rule})
     assert sorted(set(case["expect"])) == fired, [f.message for f in verdict.findings]
     if "expect_fix" in case:

@@ -29,6 +29,7 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
 
     from workers.bootstrap import load_ruleset
     from workers.cli.render import leakage_table, verdict_table
+    from workers.data_age import BeyondDataWarning
     from workers.routing import Source, route_claim
     from workers.settings import WorkerSettings
     from workers.version import worker_version
@@ -39,8 +40,11 @@ def scrub(files: tuple[str, ...], output_format: str) -> None:
     console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
     shown: list[dict[str, object]] = []
     out = sys.stdout.buffer
+    beyond_data = BeyondDataWarning(lambda message: click.echo(f"warning: {message}", err=True))
     for name, number, raw in iter_jsonl(files):
         outcome = route_claim(Source(f"file:{name}", None, number), raw, ruleset, version)
+        if outcome.verdict is not None and sys.stderr.isatty():  # piped stderr carries only dead-letter JSONL
+            beyond_data.observe(outcome.verdict)
         for record in outcome.records:
             if record.topic == "deadletter":
                 failed += 1

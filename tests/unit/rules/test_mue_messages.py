@@ -1,7 +1,7 @@
 """MUE001/MUE002 messages say where the MUE value and MAI come from (review 2, section 3).
 
-The packaged MUE table is curated from CPT descriptors (research-notes 2: the CMS values and MAIs were not
-found), so the messages attribute the value to the loaded table edition, or to the payer profile that set it.
+The packaged MUE tables are the official CMS practitioner tables (2024-04-01 and early 2026), so the messages
+attribute the value to the loaded table edition and its CMS rationale, or to the payer profile that set it.
 """
 
 from __future__ import annotations
@@ -22,15 +22,24 @@ def messages(rule: str, lines: list[dict[str, Any]], ruleset: Any = None, **clai
     return [f.message for f in verdict.findings if f.rule == rule]
 
 
-def test_daily_mue_names_the_curated_edition_and_the_row_basis() -> None:
+def test_daily_mue_names_the_official_edition_and_its_rationale() -> None:
+    """official MUE 2024-04-01: 17004 MUE 1, MAI 2, rationale Code Descriptor / CPT Instruction."""
     [message] = messages("MUE002", [{"code": "17004", "units": 2}])
-    assert "per the loaded MUE table (mue-curated-2026; MAI 2; curated: CPT 17004" in message
+    assert "per the loaded MUE table (mue-2024-04-01; MAI 2; rationale: Code Descriptor / CPT Instruction)" in message
     assert "MAI 2 is a date-of-service policy edit: no modifier or documentation bypasses it" in message
 
 
-def test_line_mue_names_the_curated_edition() -> None:
-    [message, *_] = messages("MUE001", [{"code": "11600", "units": 2}], diagnoses=["C44.519"])
-    assert "per the loaded MUE table (mue-curated-2026; MAI 1; curated:" in message
+def test_clinical_mue_keeps_the_units_and_names_the_appeal_documentation() -> None:
+    """official MUE 2026 (in force from 2026-04-01): 11201 MUE 1, MAI 3 (clinical, appealable)."""
+    verdict = evaluate(make_claim([{"code": "11201", "units": 3, "service_date": "2026-05-04"}]), default_ruleset())
+    [finding] = [f for f in verdict.findings if f.rule == "MUE002"]
+    assert "per the loaded MUE table (mue-2026-04-01; MAI 3" in finding.message
+    assert "appeal" in finding.message
+    assert "medical necessity" in finding.message
+    assert finding.severity.value == "warning"
+    assert finding.fix is not None
+    assert finding.fix.applicability.value == "display_only"
+    assert [line.units for line in verdict.corrected_lines] == [3]
 
 
 def test_cms_edition_is_named_with_the_row_rationale() -> None:

@@ -1,4 +1,5 @@
-"""The curated PTP table (rules.data.ncci.parse_ptp_curated): one edit per pair, the row in force wins."""
+"""Project-format PTP tables with per-row dates (rules.data.ncci.parse_ptp_curated): one edit per pair, the row
+in force wins. (The packaged PTP edition is the official CMS table: test_official_tables.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from rules.data import read_packaged
 from rules.data.ncci import parse_ptp_curated
 from rules.exceptions import DataTableError
 
@@ -20,16 +20,6 @@ DAY = date(2026, 3, 2)
 
 
 class TestDuplicatePairs:
-    def test_packaged_17000_17281_is_the_curated_row_in_force(self) -> None:
-        """coding-rules.md: malignant destruction is column 2 to 17000 since NCCI v11; the 2004 deletion is kept."""
-        _, table = parse_ptp_curated(read_packaged("ptp_curated_2026.csv"))
-        edit = table.edit("17000", "17281", DAY)
-        assert edit is not None
-        assert (edit.modifier_indicator, edit.effective, edit.deletion) == ("1", date(2005, 1, 1), None)
-        assert "curated [P6]" in edit.source
-        assert "NOT confirmed" in edit.source
-        assert table.edit("17004", "17281", DAY) is not None
-
     @pytest.mark.parametrize("rows", [CMS_DELETED + CURATED, CURATED + CMS_DELETED], ids=["cms-first", "cms-last"])
     def test_row_in_force_wins_whatever_the_order(self, rows: str) -> None:
         _, table = parse_ptp_curated(HEADER + rows)

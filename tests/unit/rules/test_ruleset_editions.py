@@ -66,15 +66,24 @@ class TestEditionByDateOfService:
         verdict = run(on("1999-06-01", "11600") + on("2026-08-03", "11102"))
         assert verdict.data_versions["ptp"] == "ccipra-v322r0"
 
-    def test_quarter_without_an_operator_file_falls_back_to_the_curated_edition(self) -> None:
-        """No Q2 file was loaded, so a 2026-05 claim uses the packaged curated edition."""
+    def test_an_edition_stays_in_force_until_a_newer_loaded_one(self) -> None:
+        """No Q2 file was loaded: a 2026-05 claim uses the Q1 file (the newest edition starting before it), not the
+        packaged 2024 edition; it is not beyond the data (a newer quarter, Q3, is loaded)."""
         verdict = run(on("2026-05-04", "11600", "11102"))
-        assert verdict.data_versions["ptp"] == "ptp-curated-2026"
+        assert verdict.data_versions["ptp"] == "ccipra-v320r0"
+        assert "ptp_age" not in verdict.data_versions
+
+    def test_packaged_official_edition_before_the_operator_quarters(self) -> None:
+        """A 2025 claim uses the packaged NCCI PTP v30.1 (2024 Q2), the newest edition starting before it."""
+        verdict = run(on("2025-11-03", "11600", "11102"))
+        assert verdict.data_versions["ptp"] == "ccipra-v301r0"
+        assert verdict.status == "flagged"
 
     def test_edit_deleted_before_the_quarter_is_gone(self) -> None:
-        """17000/11900 (curated active) was deleted 2026-06-30 in the Q3 file: no bundling in August."""
+        """17000/11900 (official v30.1: active, indicator 1) was deleted 2026-06-30 in the Q3 file: no bundling in
+        August; in 2025 the packaged v30.1 edition is in force and bundles the pair."""
         assert fired(run(on("2026-08-03", "17000", "11900")), "BND001") == []
-        assert fired(run(on("2026-05-04", "17000", "11900")), "BND001") != []  # curated edition in Q2
+        assert fired(run(on("2025-05-05", "17000", "11900")), "BND001") != []
 
     def test_edit_deleted_mid_quarter(self) -> None:
         """17110/11400 is deleted 2026-08-15 in the Q3 file: it applies on 08-10, not on 08-20."""
@@ -93,22 +102,48 @@ class TestEditionByDateOfService:
         lines = [{"code": "17313", "service_date": "2026-08-03"}, {"code": "17312", "service_date": "2026-08-03"}]
         assert [f.line_ids for f in fired(run(lines), "AOC001")] == [("2",)]
 
-    def test_claim_with_no_covered_date_is_rejected(self) -> None:
-        """A 2025 claim with no edition is rejected with the reason, not scrubbed against 2026 tables."""
-        verdict = run(on("2025-11-03", "11600", "11102"))
+    def test_claim_before_the_oldest_edition_is_rejected(self) -> None:
+        """A claim dated before the oldest loaded edition (v30.1, 2024-04-01) is rejected with the reason, not
+        scrubbed against a later table."""
+        verdict = run(on("2024-03-29", "11600", "11102"))
         assert verdict.status == "rejected"
         assert verdict.reason is not None
-        assert "2025-11-03" in verdict.reason
-        assert "ccipra-v322r0" in verdict.reason
+        assert "2024-03-29" in verdict.reason
+        assert "ccipra-v301r0" in verdict.reason
 
     def test_partly_covered_claim_gets_dat001(self) -> None:
         """Lines on an uncovered date are reported by DAT001 and the covered lines are still checked."""
-        lines = [*on("2025-12-30", "17000"), *on("2026-08-03", "11600", "11102")]
+        lines = [*on("2024-03-29", "17000"), *on("2026-08-03", "11600", "11102")]
         verdict = run(lines)
         assert verdict.status == "flagged"
         [gap] = fired(verdict, "DAT001")
         assert gap.line_ids == ("1",)
         assert fired(verdict, "BND001") != []
+
+
+class TestBeyondTheNewestQuarter:
+    def test_claim_after_the_newest_quarter_is_scrubbed_with_it_and_says_how_old(self) -> None:
+        """A 2026-11 claim is after every loaded quarter: still judged with the newest editions (Q3 files), never
+        rejected for that alone; data_versions names the edition and how many days after its quarter it was used."""
+        verdict = run(on("2026-11-02", "11600", "11102"))
+        assert verdict.status == "flagged"
+        assert fired(verdict, "BND001") != []
+        assert verdict.data_versions["ptp"] == "ccipra-v322r0"
+        assert verdict.data_versions["ptp_age"].startswith("ccipra-v322r0 (2026-07-01..2026-09-30) used 33 days after")
+        assert set(verdict.beyond_data) == {"ptp", "mue", "addon"}
+
+    def test_packaged_tables_alone_age_by_table(self) -> None:
+        """Packaged only: PTP and AOC are 2024 Q2, the newest MUE is 2026 Q2; a 2026-03 claim is beyond the PTP
+        and AOC quarters but not the MUE (the 2024-04-01 MUE table is in force and an MUE edition is newer)."""
+        verdict = run(on("2026-03-02", "11600", "11102"), default_ruleset())
+        assert verdict.data_versions["ptp"] == "ccipra-v301r0"
+        assert verdict.data_versions["mue"] == "mue-2024-04-01"
+        assert set(verdict.beyond_data) == {"ptp", "addon"}
+        assert "610 days after" in verdict.data_versions["ptp_age"]
+
+    def test_claim_within_the_newest_quarter_has_no_age(self) -> None:
+        verdict = run(on("2026-08-03", "11600", "11102"))
+        assert verdict.beyond_data == {}
 
 
 class TestPayerProfiles:

@@ -53,8 +53,8 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
             continue
         segments = data.split(b"~")
         mapped = [i for i, segment in enumerate(segments) if segment.strip().startswith(MAPPED)]
-        if mapped and draw(st.integers(0, 3)):
-            index = draw(st.sampled_from(mapped))
+        if mapped and draw(st.integers(0, 3)) > 0:
+            index: int = draw(st.sampled_from(tuple(mapped)))
         else:
             index = draw(st.integers(0, len(segments) - 1))
         if kind == "segment":
