@@ -15,7 +15,7 @@ from schemas.claim import ClaimLine
 from rules.biopsy._plan import FAMILY as BIOPSY
 from rules.biopsy._plan import describe, plans
 from rules.context import ClaimContext
-from rules.data.families import FamilyEntry
+from rules.data.families import CodeFamilies, FamilyEntry
 from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
 from rules.repair._common import coding, groups, kind_of
 from rules.sites import SHAVE_CODES
@@ -25,7 +25,7 @@ from rules.sites import SHAVE_CODES
 _PER_LESION_MEASURES = frozenset({"excised_diameter_cm", "lesion_diameter_cm"})
 
 
-def reported_per_lesion(ctx: ClaimContext, code: str) -> bool:
+def reported_per_lesion(families: CodeFamilies, code: str) -> bool:
     """Whether CPT reports `code` once per lesion, so units beyond a line edit may go on separate lines (one
     lesion each): excisions 11400-11646, malignant destructions 17260-17286 and shave removals 11300-11313
     ("single lesion"). Not a code whose further lesions are its add-on (11102 -> +11103, 17000 -> +17003), a
@@ -33,7 +33,6 @@ def reported_per_lesion(ctx: ClaimContext, code: str) -> bool:
     families (its descriptor decides)."""
     if code in SHAVE_CODES:
         return True
-    families = ctx.ruleset.families
     entry = families.get(code)
     return (
         entry is not None

@@ -127,7 +127,7 @@ class UnitsAboveLineMue(Rule):
         extra = line.units - edit.value
         modifier = ctx.profile.distinct_modifier
         successor = family_recode(ctx, day, line.code, [line])
-        per_lesion = successor is None and reported_per_lesion(ctx, line.code)
+        per_lesion = successor is None and reported_per_lesion(ctx.ruleset.families, line.code)
         lines_needed = -(-extra // edit.value)  # a line edit caps every line: ceil(extra / MUE) new lines
         if successor is not None:
             todo = (
