@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -182,6 +182,7 @@ PACKAGED_PTP = ("ptp_cms_v30.1_2024q2.csv.gz",)
 PACKAGED_MUE = ("mue_cms_2024-04-01.csv", "mue_cms_2026-04-01.csv")
 PACKAGED_AOC = ("aoc_cms_2024q2.csv",)
 CURATED_AOC = "addon_curated_2026.csv"
+PACKAGED_PFS = "pfs_rvu_2026.csv"
 
 
 def packaged_tables() -> dict[str, list[tuple[TableMeta, object]]]:
@@ -190,18 +191,25 @@ def packaged_tables() -> dict[str, list[tuple[TableMeta, object]]]:
     Curated add-on rows fill in the packaged add-on edition only for add-on codes its filter left out (an
     operator's full quarterly CMS file speaks for every code, so it gets none).
     """
-    pfs = parse_pfs(read_packaged("pfs_rvu_2026.csv"), name="pfs_rvu_2026.csv")
+    pfs = parse_pfs(read_packaged(PACKAGED_PFS), name=PACKAGED_PFS)
     _, curated = parse_addon_curated(read_packaged(CURATED_AOC), name=CURATED_AOC)
     addons: list[tuple[TableMeta, object]] = []
     for name in PACKAGED_AOC:
         meta, table = parse_addon_curated(read_packaged(name), name=name)
-        addons.append((meta, supplement_addons(table, curated)))
+        addons.append((packaged(meta, name), supplement_addons(table, curated)))
+    ptp = [parse_ptp_packaged(read_packaged_gzip(name), name=name) for name in PACKAGED_PTP]
+    mue = [parse_mue_curated(read_packaged(name), name=name) for name in PACKAGED_MUE]
     return {
-        "pfs": [(pfs.meta, pfs)],
-        "ptp": [parse_ptp_packaged(read_packaged_gzip(name), name=name) for name in PACKAGED_PTP],
-        "mue": [parse_mue_curated(read_packaged(name), name=name) for name in PACKAGED_MUE],
+        "pfs": [(packaged(pfs.meta, PACKAGED_PFS), pfs)],
+        "ptp": [(packaged(meta, name), table) for name, (meta, table) in zip(PACKAGED_PTP, ptp, strict=True)],
+        "mue": [(packaged(meta, name), table) for name, (meta, table) in zip(PACKAGED_MUE, mue, strict=True)],
         "addon": addons,
     }
+
+
+def packaged(meta: TableMeta, name: str) -> TableMeta:
+    """`meta` marked as read from the packaged file `rules/data/<name>` (for `dermclaims data`)."""
+    return replace(meta, origin=f"rules/data/{name}")
 
 
 def build_ruleset(

@@ -28,6 +28,7 @@ def code_range(*specs: str) -> frozenset[str]:
 
 # Trigger sets (the scope of each rule family; what each code means lives in rules/data/code_families.csv).
 BIOPSY_CODES = code_range("11102-11107")
+SHAVE_CODES = code_range("11300-11313")  # shave removal, single lesion (no family row: no size rules yet)
 SKIN_TAG_CODES = code_range("11200-11201")
 PREMALIGNANT_DESTRUCTION_CODES = code_range("17000", "17003-17004")
 BENIGN_DESTRUCTION_CODES = code_range("17110-17111")

@@ -17,7 +17,7 @@ from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
 from rules.registry import register
 from rules.repair._common import Group, coding, groups, included_repairs
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import REPAIR_CODES
+from rules.sites import REPAIR_CODES, SHAVE_CODES
 
 # NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
 # distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
@@ -59,7 +59,6 @@ _NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
 _COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN})
 # What a biopsy can be part of when the same lesion is then treated in the session (NCCI Policy Manual ch. III).
 _DEFINITIVE_PREFIXES = ("destruction_", "excision_", "mohs", "skin_tag_removal")
-_SHAVES = frozenset(f"113{n:02d}" for n in range(14))  # 11300-11313 shave removal
 
 
 def _family(ctx: ClaimContext, code: str) -> str | None:
@@ -68,7 +67,7 @@ def _family(ctx: ClaimContext, code: str) -> str | None:
 
 def _definitive(ctx: ClaimContext, code: str) -> bool:
     family = _family(ctx, code)
-    return code in _SHAVES or (family is not None and family.startswith(_DEFINITIVE_PREFIXES))
+    return code in SHAVE_CODES or (family is not None and family.startswith(_DEFINITIVE_PREFIXES))
 
 
 @dataclass(frozen=True, slots=True)

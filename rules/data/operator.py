@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,4 +69,10 @@ def load_directory(path: str | Path) -> dict[str, list[Any]]:
         else:
             ignored.append(name)
     ptp = [merge_ptp_parts(revisions[max(revisions)]) for _, revisions in sorted(ptp_parts.items())]
-    return {"ptp": ptp, "mue": mue, "addon": addons, "ignored": ignored}
+    origin = str(root)
+    return {
+        "ptp": [(replace(meta, origin=origin), table) for meta, table in ptp],
+        "mue": [(replace(meta, origin=origin), table) for meta, table in mue],
+        "addon": [(replace(meta, origin=origin), table) for meta, table in addons],
+        "ignored": ignored,
+    }

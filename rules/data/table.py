@@ -25,6 +25,8 @@ class TableMeta:
     version: str = ""
     curated: bool = False
     edition: str = ""  # human name of the edition, e.g. "NCCI PTP v30.1 (ccipra-v301r0), 2024 Q2"
+    # Where it was read from (`rules/data/<file>` or the operator's folder), for `dermclaims data`; not identity.
+    origin: str = field(default="", compare=False)
 
     def covers(self, day: date) -> bool:
         """Whether `day` falls in the period the edition was published for (`effective_to`: its quarter's end)."""

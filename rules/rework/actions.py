@@ -54,15 +54,19 @@ def _corrected_line(line: ServiceLine, a: Assessment) -> CorrectedClaimLine:
 def _corrected_claim(case: DenialCase, line: ServiceLine, a: Assessment) -> dict[str, object]:
     """The claim as it should go back: frequency 7 with the payer's claim number (MA130: a new claim)."""
     fixed = _corrected_line(line, a)
+    others = dict(a.other_lines)
     lines: list[dict[str, object]] = []
     for billed in case.lines:
         if billed.key == line.key:
             entry = fixed.model_dump(mode="json")
         else:
+            if billed.key in others and others[billed.key] is None:
+                continue  # the corrected claim drops this line
+            code, modifiers = others.get(billed.key) or (billed.code, billed.modifiers)
             entry = {"line_id": billed.line_id}
             if not billed.is_procedure:  # like the wire models: the qualifier is written only when not HC
                 entry["code_qualifier"] = billed.code_qualifier
-            entry.update({"code": billed.code, "modifiers": list(billed.modifiers), "units": billed.units})
+            entry.update({"code": code, "modifiers": list(modifiers), "units": billed.units})
         entry["service_date"] = billed.service_date.isoformat() if billed.service_date else None
         lines.append(entry)
     for code, modifiers, units in a.added_lines:

@@ -144,6 +144,9 @@ class Assessment:
     corrected_modifiers: tuple[str, ...] | None = None
     corrected_units: int | None = None
     added_lines: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # (code, modifiers, units) to add
+    # Other billed lines the corrected claim changes, by ServiceLine.key: (code, modifiers), or None to drop the
+    # line (e.g. the distinct modifier moved to the column-2 line of the pair in force).
+    other_lines: tuple[tuple[str, tuple[str, tuple[str, ...]] | None], ...] = ()
     attach: str | None = None
     new_claim: bool = False  # MA130: send a new claim (frequency 1), not a replacement
     data: tuple[tuple[str, str], ...] = ()  # table editions consulted, e.g. (("ptp", "ptp-curated-2026"),)

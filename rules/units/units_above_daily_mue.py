@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import FAMILY as BIOPSY
-from rules.biopsy._plan import describe, plans
 from rules.context import ClaimContext
-from rules.data.families import FamilyEntry
 from rules.data.ncci import MueEdit
-from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
-from rules.repair._common import coding, groups, kind_of
 from rules.scope import ClaimShape, EditIndex
+from rules.units._recode import family_recode
 from rules.units.units_above_line_mue import DENIAL, mai_meaning, mue_basis
 
 
@@ -94,7 +89,7 @@ class UnitsAboveDailyMue(Rule):
                 if total > edit.value:
                     addon = ctx.ruleset.families.addon_of(code)
                     further = addon.code if addon is not None and addon.code != code else None
-                    successor = _family_recode(ctx, day, code, same)
+                    successor = family_recode(ctx, day, code, same)
                     basis = mue_basis(ctx, day, edit)
                     yield self._finding(code, same, total, edit, basis, further, successor)
 
@@ -148,122 +143,3 @@ class UnitsAboveDailyMue(Rule):
             fix=fix,
             severity=Severity.ERROR if absolute else Severity.WARNING,
         )
-
-
-def _family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine]) -> str | None:
-    """Why the family rules recode these lines into other codes ("15 lesions documented are 17004"), or None.
-
-    Biopsies: the BIO rules' plan recodes them (one primary, the others on the add-on). Premalignant
-    destruction: DES002's count (documented, else billed units that are plainly lesion counts) selects another
-    code, or moves further lesions billed on 17000 to +17003. Other counted families (benign destruction, skin
-    tags): the documented session count selects another code (20 warts on 17110 x2 are 17111, DES004).
-    Repairs: the summed documented lengths of the complexity's site group select the code, e.g. two 12041
-    lines of 2.0 + 1.5 cm are 12042 (REP003). None otherwise: the MUE reduction is then the fix.
-    """
-    table = ctx.ruleset.families
-    entry = table.get(code)
-    if entry is None:
-        return None
-    if entry.family == BIOPSY:
-        return _biopsy_recode(ctx, day, lines)
-    if entry.family == PREMALIGNANT:
-        return _premalignant_recode(ctx, day, entry, lines)
-    if entry.measure == "lesions" and entry.count_min is not None:
-        family = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == entry.family]
-        count = session_count(ctx, family)
-        target = table.counted(entry.family, count) if count is not None else None
-        if target is None:
-            return None
-        return (
-            f"{count} lesions documented are {target.code}"
-            if target.code not in (code, _primary_of(ctx, entry))
-            else None
-        )
-    if entry.measure == "repair_length_cm" and not entry.is_addon:
-        for group in groups(ctx, day):
-            if kind_of(entry) != group.kind or not any(line in group.primaries for line in lines):
-                continue
-            lengths = [ctx.doc(line).repair_length_cm for line in group.primaries]
-            if len(group.primaries) < 2 or any(length is None for length in lengths):
-                return None
-            total = sum(length for length in lengths if length is not None)
-            region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
-            want = coding(ctx, group.kind, total, region, group.site_group)
-            if want is None or want.primary.code == code:
-                return None
-            return f"{total:.1f} cm of {group.kind} repair summed in one anatomic group is {want.text()}"
-    return None
-
-
-def _primary_of(ctx: ClaimContext, entry: FamilyEntry) -> str:
-    """The primary an add-on continues (17003 -> 17000); the code itself for a primary."""
-    if not entry.is_addon:
-        return entry.code
-    table = ctx.ruleset.families
-    return next(
-        (e.code for e in table.in_family(entry.family) if (a := table.addon_of(e.code)) and a.code == entry.code),
-        entry.code,
-    )
-
-
-def _biopsy_recode(ctx: ClaimContext, day: date, lines: list[ClaimLine]) -> str | None:
-    """The biopsy rules (BIO001-BIO004, one plan in rules/biopsy/_plan.py) recode these lines: a primary billed
-    with more units (11104 x2 -> 11104 + 11105) or on several lines (two 11102 -> 11102 + 11103)."""
-    ids = {line.line_id for line in lines}
-    table = ctx.ruleset.families
-    for plan in plans(ctx):
-        if plan.day != day:
-            continue
-        for planned in plan.lines:
-            if planned.line.line_id not in ids:
-                continue
-            addon = table.addon_of(planned.target.code)
-            split = planned.target.is_primary and planned.line.units > 1 and addon is not None
-            if planned.changes or split:
-                how = (
-                    f"recode {_lines(ids)} to {describe(plan)}"
-                    if planned.changes or len(ids) > 1
-                    else f"bill line {planned.line.line_id} as {planned.target.code} x1 and its other "
-                    f"{planned.line.units - 1} unit(s) as +{addon.code if addon else 'add-on'}"
-                )
-                return (
-                    f"the biopsy rules {how} (one primary biopsy per encounter, every other biopsy on the add-on of "
-                    "its technique)"
-                )
-    return None
-
-
-def _premalignant_recode(ctx: ClaimContext, day: date, entry: FamilyEntry, lines: list[ClaimLine]) -> str | None:
-    """What DES002 recodes these lines to, from its own count (documented, else the billed units when they are
-    plainly lesion counts): 15 or more lesions on 17000/17003 are 17004 (or fewer on 17004 are 17000 + 17003),
-    and further lesions billed as more 17000 units or lines move to +17003."""
-    table = ctx.ruleset.families
-    family = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == PREMALIGNANT]
-    judged = premalignant_count(ctx, family)
-    target = table.counted(PREMALIGNANT, judged[0]) if judged is not None else None
-    if judged is None or target is None:
-        return None
-    count, documented = judged
-    source = "documented" if documented else "billed"
-    if target.code not in (entry.code, _primary_of(ctx, entry)):
-        return f"{count} lesions {source} are {target.code}"
-    addon = table.addon_of(entry.code)
-    if entry.code != target.code or addon is None:
-        return None
-    roles = by_role(ctx, family)
-    want = table.addon_units(addon, count)
-    billed = sum(line.units for line in roles["addon"])
-    moved = (len(lines) == 1 and lines[0].units > 1) or (
-        len(lines) > 1
-        and documented
-        and not roles["alone"]
-        and counts_every_line(ctx, roles["primary"], roles["addon"])
-    )
-    if moved and want > billed:
-        return f"{count} lesions {source} are {entry.code} x1 + {addon.code} x{want} (DES002)"
-    return None
-
-
-def _lines(ids: set[str]) -> str:
-    ordered = sorted(ids, key=lambda i: (len(i), i))
-    return f"line {ordered[0]}" if len(ordered) == 1 else f"lines {', '.join(ordered)}"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from schemas.claim import ClaimLine
+
 from rules.context import ClaimContext
 from rules.data.ncci import MueEdit
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
+from rules.units._recode import family_recode, reported_per_lesion
 
 DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
 # What each MUE adjudication indicator means (CMS MUE page; FCSO; AAPC blog 44087: research-notes 2).
@@ -49,24 +52,34 @@ class UnitsAboveLineMue(Rule):
     value and MAI come from (with the CMS rationale, or a curated row's basis). No dermatology code has
     MAI 1 in the official practitioner tables (2024-04-01, 2026): excisions and malignant destructions are
     date-of-service clinical edits (MAI 3), so this rule fires on an operator's or payer's MAI 1 rows.
-    For a code with MUE adjudication indicator 1 (line edit),
-    units above the MUE on one line are flagged and the line is set to the MUE. When the chart's lesion
-    count on the line supports the billed units, a second (info, revenue) finding adds a new line for the
-    remaining units with the payer's distinct modifier.
+    For a code with MUE adjudication indicator 1 (line edit), units above the MUE on one line are flagged
+    and the line is set to the MUE. Further units may go on separate lines only where CPT allows it: a code
+    reported once per lesion (excisions 11400-11646, malignant destructions 17260-17286, shave removals
+    11300-11313). When the chart's lesion count on the line supports the billed units, info (revenue)
+    findings add the remaining units on new lines of at most the MUE each (a line edit caps every line),
+    with the payer's distinct modifier. A code whose further lesions are its add-on (11102 -> +11103,
+    17000 -> +17003), a count range (17004, 17110), a summed repair length or a code outside the code
+    families gets no new lines: the message says why, and where a code-family rule recodes the line the
+    message names that recode instead.
 
     ## Why is this bad?
     A MAI 1 edit is adjudicated per claim line: the whole line is denied when its units exceed the MUE.
     Additional units are payable only when reported on separate lines with an anatomic or distinct-service
     modifier (separate lesions or sites) and documented. Excisions and malignant destructions are one
-    lesion per line.
+    lesion per line. A second line of a code CPT counts otherwise (more 11102 or 17004 lines) is not a
+    separate lesion's code and is denied.
 
     ## Example
     11600 x2 (two malignant lesions excised, documented) -> 11600 x1 + 11600-XS x1.
+    11600 x3 with a line MUE of 1 (three lesions documented) -> 11600 x1 + 11600-XS x1 + 11600-XS x1.
+    11102 x3 with a line MUE of 1 -> the biopsy rules' 11102 x1 + 11103 x2, no 11102-XS line.
+    17004 x2 with a line MUE of 1 -> 17004 x1 (15 or more lesions are one unit).
 
     ## Fix safety
-    Setting the line to the MUE is `safe` (a line above it is denied whole). The new line for the rest is
-    proposed (`safe`) only when the chart's `lesion_count` supports the units; otherwise the message says
-    what documentation would support it.
+    Setting the line to the MUE is `safe` (a line above it is denied whole), `display_only` when a code-family
+    rule recodes the line (its fix is applied instead). The new lines for the rest are proposed (`safe`)
+    only for a code reported once per lesion and when the chart's `lesion_count` supports the units;
+    otherwise the message says what documentation would support it.
     An MUE of 0 means Medicare does not pay the code at all: that removal `needs_documentation`.
 
     ## References
@@ -106,40 +119,88 @@ class UnitsAboveLineMue(Rule):
                         ),
                     )
                     continue
-                extra = line.units - edit.value
-                modifier = ctx.profile.distinct_modifier
-                yield self.finding(
-                    [line.line_id],
-                    f"{line.code} (line {line.line_id}) is billed x{line.units}, above its MUE of {edit.value} per "
-                    f"line {mue_basis(ctx, day, edit)}: the whole line will be denied (MAI 1, a claim-line edit). "
-                    f"{DENIAL}. Bill "
-                    f"{edit.value} on line {line.line_id} and report the other {extra} on a separate line with "
-                    f"{modifier} (or an anatomic modifier) only if the chart documents separate lesions or sites.",
-                    fix=Fix(
-                        FixAction.SET_UNITS,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"{line.code} x{edit.value}",
-                        units=edit.value,
-                    ),
-                )
-                count = ctx.doc(line).lesion_count
-                if count is None or count < line.units:
-                    continue
-                yield self.finding(
-                    [line.line_id],
-                    f"The chart documents {count} lesions for line {line.line_id}: report the other {extra} unit(s) "
-                    f"of {line.code} on a new line with {modifier} (one lesion per line) so they are paid.",
-                    fix=Fix(
-                        FixAction.ADD_LINE,
-                        Applicability.SAFE,
-                        (),
-                        f"add {line.code}-{modifier} x{extra}",
-                        code=line.code,
-                        units=extra,
-                        modifiers=(modifier,),
-                    ),
-                    severity=Severity.INFO,
-                    category=Category.REVENUE_OPPORTUNITY,
-                    revenue_impact=ctx.revenue(line.code, extra, day),
-                )
+                yield from self._over(ctx, day, line, edit)
+
+    def _over(self, ctx: ClaimContext, day: date, line: ClaimLine, edit: MueEdit) -> Iterator[Finding]:
+        """The line set to the MUE, and the further units on new lines of at most the MUE each where CPT reports
+        the code once per lesion and the chart documents the lesions."""
+        extra = line.units - edit.value
+        modifier = ctx.profile.distinct_modifier
+        successor = family_recode(ctx, day, line.code, [line])
+        per_lesion = successor is None and reported_per_lesion(ctx.ruleset.families, line.code)
+        lines_needed = -(-extra // edit.value)  # a line edit caps every line: ceil(extra / MUE) new lines
+        if successor is not None:
+            todo = (
+                f"But {successor}: apply that code-family recode instead; more {line.code} units or lines would not "
+                "be paid, and the cut alone would under-bill."
+            )
+        elif per_lesion:
+            spread = f"{lines_needed} separate lines of at most {edit.value} each"
+            if lines_needed == 1:
+                spread = "a separate line"
+            todo = (
+                f"Bill {edit.value} on line {line.line_id} and report the other {extra} on {spread} with {modifier} "
+                "(or an anatomic modifier) only if the chart documents separate lesions or sites."
+            )
+        else:
+            todo = (
+                f"Bill {edit.value} on line {line.line_id}. Units above the MUE go on further lines only when CPT "
+                f"reports {line.code} once per lesion or site and the chart documents each; "
+                f"{self._why_not_split(ctx, line.code)}"
+            )
+        yield self.finding(
+            [line.line_id],
+            f"{line.code} (line {line.line_id}) is billed x{line.units}, above its MUE of {edit.value} per "
+            f"line {mue_basis(ctx, day, edit)}: the whole line will be denied (MAI 1, a claim-line edit). "
+            f"{DENIAL}. {todo}",
+            fix=Fix(
+                FixAction.SET_UNITS,
+                Applicability.DISPLAY_ONLY if successor is not None else Applicability.SAFE,
+                (line.line_id,),
+                f"{line.code} x{edit.value}",
+                units=edit.value,
+            ),
+        )
+        count = ctx.doc(line).lesion_count
+        if not per_lesion or count is None or count < line.units:
+            return
+        left = extra
+        for number in range(1, lines_needed + 1):
+            units = min(edit.value, left)
+            left -= units
+            where = (
+                f"on a new line with {modifier} (one lesion per line)"
+                if lines_needed == 1
+                else f"on {lines_needed} new lines of at most {edit.value} with {modifier} (the line edit applies to "
+                f"each line; this is line {number} of {lines_needed}, x{units})"
+            )
+            yield self.finding(
+                [line.line_id],
+                f"The chart documents {count} lesions for line {line.line_id}: report the other {extra} unit(s) "
+                f"of {line.code} {where} so they are paid.",
+                fix=Fix(
+                    FixAction.ADD_LINE,
+                    Applicability.SAFE,
+                    (),
+                    f"add {line.code}-{modifier} x{units}",
+                    code=line.code,
+                    units=units,
+                    modifiers=(modifier,),
+                ),
+                severity=Severity.INFO,
+                category=Category.REVENUE_OPPORTUNITY,
+                revenue_impact=ctx.revenue(line.code, units, day),
+            )
+
+    @staticmethod
+    def _why_not_split(ctx: ClaimContext, code: str) -> str:
+        families = ctx.ruleset.families
+        entry = families.get(code)
+        addon = families.addon_of(code)
+        if entry is None:
+            return "the code's CPT descriptor decides (no split is proposed)."
+        if addon is not None and addon.code != code:
+            return f"further lesions are its add-on {addon.code}, not more {code} lines."
+        if entry.measure == "repair_length_cm":
+            return "a repair is reported once for the summed length of its complexity and anatomic group."
+        return f"{code} counts lesions, stages or blocks as its descriptor defines, not one line per lesion."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -153,3 +155,70 @@ def leakage_table(validated: list[dict[str, Any]]) -> Group:
         f"underbilled {money(up_total)} to recover; overbilled {money(-down_total)} at audit risk", style="bold"
     )
     return Group(head, table, foot)
+
+
+USE_STYLE = {"in_force": "green", "beyond_newest": "yellow", "before_oldest": "bold red"}
+
+
+def reference_table(tables: Sequence[Any], day: date | None = None, uses: Sequence[Any] = ()) -> Table:
+    """`dermclaims data`: one row per loaded reference table edition (workers/cli/data.py `LoadedTable`);
+    with a date, the editions that date uses are marked."""
+    used = {(use.table, use.version) for use in uses}
+    table = Table(box=box.SIMPLE_HEAD, title="reference data loaded", expand=True)
+    table.add_column("table", no_wrap=True)
+    table.add_column("edition", ratio=1)
+    table.add_column("effective", no_wrap=True)
+    table.add_column("in force", no_wrap=True)
+    table.add_column("rows", justify="right", max_width=24)
+    table.add_column("source (--format json: in full)", ratio=2)
+    if day is not None:
+        table.add_column(f"used on {day}", no_wrap=True)
+    for row in tables:
+        effective = f"{row.effective_from}..{row.effective_to or 'open'}" if row.effective_from else ""
+        cells: list[Any] = [
+            Text(row.title, style="dim" if row.curated else ""),
+            Text(f"{row.edition}\n{row.version}" if row.edition != row.version else row.edition),
+            effective,
+            _in_force(row),
+            Text(f"{row.rows:,}\n{row.rows_note}", justify="right") if row.rows_note else f"{row.rows:,}",
+            Text.assemble(short_source(row.source), "\n", (f"from {row.origin}", "dim")),
+        ]
+        if day is not None:
+            cells.append(Text("yes", style="green") if (row.table, row.version) in used else "")
+        table.add_row(*cells)
+    return table
+
+
+def short_source(source: str, limit: int = 110) -> str:
+    """The source's first clause (its full text is in the file header and `--format json`)."""
+    first = source.split(";", 1)[0].strip()
+    return first if len(first) <= limit else first[: limit - 3].rstrip() + "..."
+
+
+def _in_force(row: Any) -> str:
+    if not row.dated:
+        return "always (one edition)"
+    if row.in_force_to is None:
+        return f"{row.effective_from}.. (until a newer one)"
+    if row.in_force_to < row.effective_from:
+        return "never: a newer edition starts the same day"
+    return f"{row.effective_from}..{row.in_force_to}"
+
+
+def date_use_table(day: date, uses: list[Any], outcome: tuple[bool, str]) -> Group:
+    """`dermclaims data --date`: the edition of each dated table a claim of that date is judged with."""
+    table = Table(box=box.SIMPLE_HEAD, title=f"editions used for a date of service {day}")
+    table.add_column("table", no_wrap=True)
+    table.add_column("edition", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("what it means", ratio=1)
+    for use in uses:
+        table.add_row(
+            use.table.upper(),
+            use.version or "none",
+            Text(use.status.replace("_", " "), style=USE_STYLE.get(use.status, "")),
+            Text(use.message),
+        )
+    scrubbed, message = outcome
+    verdict = Text(message, style="bold" if scrubbed else "bold red")
+    return Group(table, verdict)
