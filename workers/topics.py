@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +48,14 @@ class TopicLayoutError(RuntimeError):
     """Existing topics cannot serve the worker (e.g. claims and remits not co-partitioned)."""
 
 
-def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicState]:
-    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones."""
+def create_topics(kafka: KafkaSettings, topics: TopicSettings, internal: Iterable[str] = ()) -> list[TopicState]:
+    """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones.
+
+    `internal` names worker-internal topics to create alongside (the audit ledger, `WorkerSettings.ledger_topic`).
+    """
     admin = KafkaAdminClient(**client_options(kafka), client_id="dermclaims-admin")
     try:
-        names = topics.all_names()
+        names = {**topics.all_names(), **{name: name for name in internal}}
         existing = set(admin.list_topics())
         created: set[str] = set()
         for name in names.values():

@@ -34,7 +34,7 @@ def worker(create_topics: bool) -> None:
     ruleset = load_ruleset(settings)
     log.info("ruleset %s with %d rules; data %s", ruleset.version, len(ruleset.rules), ruleset.data_labels())
     if create_topics:
-        make_topics(settings.kafka, settings.topics)
+        make_topics(settings.kafka, settings.topics, internal=[settings.ledger_topic])
     registry = CollectorRegistry()
     metrics = build_metrics(registry, ruleset, worker_version())
     if settings.metrics.port:
