@@ -24,7 +24,7 @@ from workers.kafka_access import tls_context
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.rework_state import ReworkState
-from workers.routing import InputError, Outcome, Source, dead_letter, route_claim
+from workers.routing import LEDGER, InputError, Outcome, Source, dead_letter, route_claim, traced
 from workers.settings import KafkaSettings, WorkerSettings
 from workers.sinks import FaustSink
 from workers.version import worker_version
@@ -84,6 +84,13 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         )
         for logical, full in names.items()
     }
+    topics[LEDGER] = app.topic(  # inputs processed with no output: `dermclaims audit` reads it
+        settings.ledger_topic,
+        key_type=bytes,
+        value_type=bytes,
+        partitions=partitions,
+        replicas=settings.topics.replication_factor,
+    )
 
     def table(name: str, purpose: str) -> Any:
         """A bytes -> bytes faust table, co-partitioned with the input topics, with a changelog."""
@@ -114,7 +121,7 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         the input is redelivered after the restart (at-least-once), never acked and lost (faust #416/#586).
         """
         try:
-            await sink.send(outcome.records)
+            await sink.send(traced(outcome.records, source))  # source coordinates on every output
             return outcome
         except asyncio.CancelledError:
             raise

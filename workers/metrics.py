@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -259,4 +260,63 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
     for topic in INPUT_TOPICS:
         for resolution in OFFSET_HOLE_RESOLUTIONS:
             metrics.offset_holes.labels(topic=topic, resolution=resolution)
+    return metrics
+
+
+@dataclass(frozen=True)
+class AuditMetrics:
+    """What `dermclaims audit --serve` exports: the result of its latest run, per input logical topic."""
+
+    registry: CollectorRegistry
+    inputs: Gauge
+    missing: Gauge
+    duplicated: Gauge
+    uncommitted: Gauge
+    last_success: Gauge
+    duration: Gauge
+    interval: Gauge
+    runs: Counter
+
+
+AUDIT_OUTCOMES = ("ok", "failed")
+
+
+def build_audit_metrics(
+    registry: CollectorRegistry, interval: float, topics: Iterable[str] = INPUT_TOPICS
+) -> AuditMetrics:
+    """Create the audit exporter's metrics on `registry`; the audited topics' labels start at 0."""
+
+    def per_topic(name: str, what: str) -> Gauge:
+        return Gauge(PREFIX + name, what, ["topic"], registry=registry)
+
+    metrics = AuditMetrics(
+        registry=registry,
+        inputs=per_topic("audit_inputs", "Inputs in the audited window of the latest audit, by logical topic."),
+        missing=per_topic(
+            "audit_missing_inputs",
+            "Inputs below the group's committed offset with no output, dead letter or ledger entry: lost.",
+        ),
+        duplicated=per_topic(
+            "audit_duplicated_inputs", "Inputs whose identical output was written more than once (redelivered)."
+        ),
+        uncommitted=per_topic(
+            "audit_uncommitted_inputs", "Inputs at or above the group's committed offset (not processed or stuck)."
+        ),
+        last_success=Gauge(
+            PREFIX + "audit_last_success_timestamp_seconds",
+            "Unix time the latest successful audit finished (0 until the first one).",
+            registry=registry,
+        ),
+        duration=Gauge(PREFIX + "audit_duration_seconds", "Duration of the latest audit.", registry=registry),
+        interval=Gauge(PREFIX + "audit_interval_seconds", "Seconds between two audits (--every).", registry=registry),
+        runs=Counter(
+            PREFIX + "audit_runs_total", "Audits run, by outcome (ok, failed).", ["outcome"], registry=registry
+        ),
+    )
+    metrics.interval.set(interval)
+    for topic in topics:
+        for gauge in (metrics.inputs, metrics.missing, metrics.duplicated, metrics.uncommitted):
+            gauge.labels(topic=topic)
+    for outcome in AUDIT_OUTCOMES:
+        metrics.runs.labels(outcome=outcome)
     return metrics

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 NAMESPACE = uuid.UUID("6f1c1d2e-8d1b-4c1e-9a55-3d2c6b0e7a10")
 # Dead letters carry the original bytes; above this the payload is cut (the input stays at its offset).
 MAX_DEADLETTER_PAYLOAD = 512 * 1024
+# Logical name of the internal ledger topic (`WorkerSettings.ledger_topic`): inputs processed with no output.
+LEDGER = "processed"
+NO_OUTPUT = b'{"why":"no_output"}'
 
 
 def derived_id(*parts: str) -> str:
@@ -129,6 +132,33 @@ def decode(value: bytes | None, model: type[ClaimSubmitted] | type[RemitReceived
         raise InputError(DeadLetterReason.SCHEMA_INVALID, "ValidationError", _first_errors(exc)) from exc
 
 
+def source_headers(source: Source) -> tuple[tuple[str, bytes], ...]:
+    """The input's coordinates as Kafka headers: `dermclaims audit` maps every output back to its input."""
+    return (
+        ("source_topic", source.topic.encode()),
+        ("source_partition", str(source.partition).encode()),
+        ("source_offset", str(source.offset).encode()),
+    )
+
+
+def traced(records: list[Record], source: Source) -> list[Record]:
+    """The records to send for one input, each carrying the input's coordinates (payloads unchanged).
+
+    An input that legitimately yields nothing (a remittance with no actionable denial, or whose items were
+    already sent) gets one entry in the internal ledger topic instead, so an audit can tell "processed,
+    nothing to say" from "lost".
+    """
+    coordinates = source_headers(source)
+    if not records:
+        return [Record(LEDGER, source.key, NO_OUTPUT, (*coordinates, ("why", b"no_output")))]
+    return [
+        record
+        if any(name == "source_topic" for name, _ in record.headers)
+        else Record(record.topic, record.key, record.value, record.headers + coordinates)
+        for record in records
+    ]
+
+
 def dead_letter(source: Source, payload: bytes | None, error: InputError, worker_version: str) -> Record:
     """The dead-letter record for a failed input: reason, error, source coordinates and the original bytes."""
     raw = payload or b""
@@ -154,9 +184,7 @@ def dead_letter(source: Source, payload: bytes | None, error: InputError, worker
     headers = (
         ("reason", error.reason.value.encode()),
         ("error_type", error.error_type.encode()),
-        ("source_topic", source.topic.encode()),
-        ("source_partition", str(source.partition).encode()),
-        ("source_offset", str(source.offset).encode()),
+        *source_headers(source),
     )
     return Record("deadletter", source.key, letter.model_dump_json(by_alias=True).encode(), headers)
 

@@ -87,6 +87,11 @@ class WorkerSettings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     rules: RulesSettings = RulesSettings()
 
+    @property
+    def ledger_topic(self) -> str:
+        """Internal topic of inputs processed with no output (like faust's `<app_id>-*-changelog` topics)."""
+        return f"{self.app_id}-processed"
+
     def masked(self) -> dict[str, Any]:
         """Settings safe to log: secrets are masked by SecretStr's own repr."""
         return self.model_dump(mode="json")

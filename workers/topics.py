@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,15 +61,17 @@ def _describe(admin: KafkaAdminClient, names: list[str], wait: float = 10.0) -> 
         time.sleep(0.2)
 
 
-def create_topics(kafka: KafkaSettings, topics: TopicSettings) -> list[TopicState]:
+def create_topics(kafka: KafkaSettings, topics: TopicSettings, internal: Iterable[str] = ()) -> list[TopicState]:
     """Create every missing topic with `topics.partitions`; check co-partitioning of existing ones.
+
+    `internal` names worker-internal topics to create alongside (the audit ledger, `WorkerSettings.ledger_topic`).
 
     Raises `KafkaAccessError` (the cause and the setting to fix) if the settings cannot reach Kafka.
     """
     require_access(kafka)
     admin = KafkaAdminClient(**client_options(kafka), client_id="dermclaims-admin")
     try:
-        names = topics.all_names()
+        names = {**topics.all_names(), **{name: name for name in internal}}
         existing = set(admin.list_topics())
         created: set[str] = set()
         for name in names.values():

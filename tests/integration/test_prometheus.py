@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -48,7 +49,9 @@ GRAFANA_PROVISIONING = ROOT / "ops" / "grafana" / "provisioning"
 RUNBOOK = ROOT / "ops" / "runbook.md"
 EXAMPLES = ROOT / "examples"
 SETUP_HINT = "run ./scripts/setup.sh (it installs the Debian package `prometheus`, which includes promtool)"
-JOB = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())["scrape_configs"][0]["job_name"]
+JOB, AUDIT_JOB = (
+    job["job_name"] for job in yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())["scrape_configs"]
+)
 # Series Prometheus makes itself for every target; an expression may use them without the worker exporting them.
 BUILTIN_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_series_added"}
 # Grafana variables, replaced by values Prometheus accepts before an expression is sent to it.
@@ -82,10 +85,10 @@ def metric_names(expr: str) -> set[str]:
 class Prometheus:
     """A real Prometheus on loopback: temp config and storage, scraping one target every second."""
 
-    def __init__(self, executable: str, workdir: Path, target: str) -> None:
+    def __init__(self, executable: str, workdir: Path, targets: dict[str, str]) -> None:
         self.executable = executable
         self.workdir = workdir
-        self.target = target
+        self.targets = targets  # job name -> host:port
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -96,7 +99,9 @@ class Prometheus:
         config = {
             "global": {"scrape_interval": "1s", "evaluation_interval": "1s", "scrape_timeout": "1s"},
             "rule_files": [str(ALERTS)],
-            "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": [self.target]}]}],
+            "scrape_configs": [
+                {"job_name": job, "static_configs": [{"targets": [target]}]} for job, target in self.targets.items()
+            ],
         }
         config_path = self.workdir / "prometheus.yml"
         config_path.write_text(yaml.safe_dump(config))
@@ -278,13 +283,16 @@ class Flow:
     metrics_port: int
     expected: Expected
     timings: dict[str, float]
+    audit_port: int
 
     def exported(self) -> set[str]:
-        """Sample names in the worker's own /metrics output."""
-        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            text = response.read().decode()
-        return {re.split(r"[{ ]", line, maxsplit=1)[0] for line in text.splitlines() if line and line[0] != "#"}
+        """Sample names in the worker's and the audit exporter's own /metrics output."""
+        names = set()
+        for port in (self.metrics_port, self.audit_port):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+                text = response.read().decode()
+            names |= {re.split(r"[{ ]", line, maxsplit=1)[0] for line in text.splitlines() if line and line[0] != "#"}
+        return names
 
 
 @pytest.fixture(scope="module")
@@ -297,8 +305,12 @@ def flow(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     deployment.create_topics()
     metrics_port = free_port()
     deployment.start_worker(metrics_port=metrics_port)
-    prometheus = Prometheus(executable, workdir / "prometheus", f"127.0.0.1:{metrics_port}")
+    audit_port = free_port()
+    prometheus = Prometheus(
+        executable, workdir / "prometheus", {JOB: f"127.0.0.1:{metrics_port}", AUDIT_JOB: f"127.0.0.1:{audit_port}"}
+    )
     timings: dict[str, float] = {}
+    audit: subprocess.Popen[bytes] | None = None
     try:
         prometheus.start()
         timings["prometheus ready"] = time.monotonic() - started
@@ -334,9 +346,32 @@ def flow(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         timings["offsets committed and refreshed (lag 0)"] = prometheus.wait_for(
             "committed == end on every input partition", caught_up
         )
+        with (workdir / "audit.log").open("wb") as audit_log:
+            audit = subprocess.Popen(
+                [sys.executable, "-m", "workers.cli", "audit", "--serve", "--every", "5", "--port", str(audit_port)],
+                env=deployment.env(),
+                stdout=audit_log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        audited = f'sum(claims_worker_audit_inputs{{job="{AUDIT_JOB}"}})'
+        timings["audit run and scraped"] = prometheus.wait_for(
+            "the audit of every input", lambda: prometheus.scalar(audited) == sum(expected.messages.values())
+        )
+
+        def audit_alerts_clear() -> bool:  # pending from before the first audit until the next rule evaluation
+            alerts = prometheus.api("alerts")["data"]["alerts"]
+            return not [
+                a for a in alerts if a["labels"]["alertname"].startswith(("DermclaimsAudit", "DermclaimsInputs"))
+            ]
+
+        timings["audit alerts clear"] = prometheus.wait_for("the audit alerts to clear", audit_alerts_clear, 60)
         timings["flow total"] = time.monotonic() - started
-        yield Flow(deployment, prometheus, metrics_port, expected, timings)
+        yield Flow(deployment, prometheus, metrics_port, expected, timings, audit_port)
     finally:
+        if audit is not None:
+            audit.terminate()
+            audit.wait(timeout=30)
         prometheus.stop()
         deployment.stop_all()
 
@@ -429,6 +464,13 @@ class TestPartitions:
         progress = prom.vector("claims_worker_partition_last_progress_timestamp_seconds", ("topic", "partition"))
         assert expected_keys == set(progress)
         assert all(0 < stamp <= time.time() for stamp in progress.values())
+
+    def test_the_audit_finds_every_input_answered(self, flow: Flow) -> None:
+        """`dermclaims audit --serve` counted every input the test produced, per topic, and found none lost."""
+        inputs = flow.prometheus.vector(f'claims_worker_audit_inputs{{job="{AUDIT_JOB}"}}', ("topic",))
+        missing = flow.prometheus.vector(f'claims_worker_audit_missing_inputs{{job="{AUDIT_JOB}"}}', ("topic",))
+        assert {(topic,): float(n) for topic, n in flow.expected.messages.items()} == positive(inputs)
+        assert {(topic,): 0.0 for topic in INPUT_TOPICS} == missing
 
     def test_table_keys_and_build_info(self, flow: Flow) -> None:
         """Table sizes reach the claims kept and the claims with rework; build_info names version and data."""

@@ -44,9 +44,10 @@ def main() -> None:
 
 def _register() -> None:
     """Attach each command module's commands to the group (import here, not at module top)."""
-    from workers.cli import data, deadletters, demo, kafka, produce, rework, scrub, topics, worker, x12
+    from workers.cli import audit, data, deadletters, demo, kafka, produce, rework, scrub, topics, worker, x12
     from workers.cli import rules as rules_cli
 
+    main.add_command(audit.audit)
     main.add_command(data.data)
     main.add_command(deadletters.deadletters)
     main.add_command(demo.demo)

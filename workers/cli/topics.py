@@ -21,6 +21,6 @@ def create() -> None:
 
     settings = WorkerSettings()
     table = Table("topic", "partitions", "state")
-    for state in create_topics(settings.kafka, settings.topics):
+    for state in create_topics(settings.kafka, settings.topics, internal=[settings.ledger_topic]):
         table.add_row(state.name, str(state.partitions), "created" if state.created else "exists")
     Console().print(table)

@@ -36,7 +36,7 @@ def worker(create_topics: bool) -> None:
     log.info("ruleset %s with %d rules; data %s", ruleset.version, len(ruleset.rules), ruleset.data_labels())
     # Fail fast with the cause and the setting to fix (faust would retry a refused login for ever).
     if create_topics:
-        make_topics(settings.kafka, settings.topics)  # checks access first
+        make_topics(settings.kafka, settings.topics, internal=[settings.ledger_topic])  # checks access first
     else:
         require_access(settings.kafka)
     registry = CollectorRegistry()
