@@ -234,7 +234,11 @@ def _show_metrics(console: Any, port: int) -> None:
         "claims_worker_prediction_",
         "claims_worker_rework_funnel",
     )
-    lines = [line for line in text.splitlines() if line.startswith(wanted) and not line.endswith(" 0.0")]
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.startswith(wanted) and not line.endswith(" 0.0") and "_created{" not in line
+    ]
     console.rule(f"[bold]Prometheus metrics at {url} (while the worker runs)")
     for line in lines:
         series, _, value = line.rpartition(" ")
