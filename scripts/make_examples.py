@@ -413,6 +413,14 @@ REMITS = [
             rline("2", "17003", "44.45", "35.56", [adj("PR", "2", "8.89")], units=7),
         ],
     ),
+    # The repair of the clean nose excision denied until the payer sees the operative note: no rule predicted it.
+    remit(
+        1006,
+        [
+            rline("1", "11642", "266.87", "213.50", [adj("PR", "2", "53.37")]),
+            rline("2", "12052", "311.96", "0.00", [adj("CO", "252", "311.96")], remarks=["M127"]),
+        ],
+    ),
     remit(
         1009,
         [

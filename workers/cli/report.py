@@ -10,7 +10,6 @@ funnel with dollars: a rich table, `--format json`, and with `--html FILE` a sel
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ def report(
             unreadable += 1
         tally.add(outcome.loop, outcome.rework)
     if as_of is not None:
-        for outcome in replay.sweep(as_of.date() if not isinstance(as_of, date) else as_of):
+        for outcome in replay.sweep(as_of.date()):  # click gives a datetime (a date subclass)
             tally.add(outcome.loop, outcome.rework)
     numbers = tally.to_json()
     if html_path is not None:

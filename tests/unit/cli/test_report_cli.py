@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +32,34 @@ def by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 class TestReport:
     def test_the_samples_show_predicted_missed_false_alarm_and_an_item_paid(self) -> None:
         """PCN-1002's CO-97 biopsy was flagged (BND001, predicted), resubmitted with XS and paid 76.42; the B15
-        add-on was missed; PCN-1005's two 11102 lines were paid as billed (false alarms of MUE002)."""
+        add-on billed alone was flagged by TAG001 (predicted); the clean claim's repair denied CO-252 for the
+        operative note was missed; PCN-1005's two 11102 lines were paid as billed (false alarms of MUE002)."""
         numbers = orjson.loads(report("--format", "json").stdout)
         rules = by(numbers["rules"], "rule")
         assert (2, 0) == (rules["BND001"]["predicted"], rules["BND001"]["false_alarm"])
         assert (0, 2) == (rules["MUE002"]["predicted"], rules["MUE002"]["false_alarm"])
+        assert (1, 0) == (rules["TAG001"]["predicted"], rules["TAG001"]["false_alarm"])
         missed = by(numbers["missed_by_carc"], "carc")
-        assert {"CO-B15"} == set(missed)
-        assert ("18.37", ["N122"]) == (missed["CO-B15"]["dollars"], missed["CO-B15"]["remarks"])
+        assert {"CO-252"} == set(missed)
+        assert ("311.96", ["M127"]) == (missed["CO-252"]["dollars"], missed["CO-252"]["remarks"])
         funnel = {row["stage"]: (row["items"], row["dollars"]) for row in numbers["funnel"]}
         assert (1, "95.53") == funnel["resubmitted"]
         assert (1, "76.42") == funnel["paid"]
+
+    def test_as_of_expires_what_was_neither_resubmitted_nor_written_off_once_past_its_deadline(self) -> None:
+        """--as-of runs the expiry sweep on that day: the day after the remittances nothing is due yet; in 2030
+        every opened item but the resubmitted (then paid) one and the write-off has expired."""
+
+        def funnel(day: str) -> dict[str, tuple[int, Decimal]]:
+            rows = orjson.loads(report("--format", "json", "--as-of", day).stdout)["funnel"]
+            return {row["stage"]: (row["items"], Decimal(row["dollars"])) for row in rows}
+
+        assert (0, Decimal("0.00")) == funnel("2026-04-07")["expired"]
+        late = funnel("2030-01-01")
+        opened, resubmitted, written_off = late["opened"], late["resubmitted"], late["written_off"]
+        assert (opened[0] - resubmitted[0] - written_off[0], opened[1] - resubmitted[1] - written_off[1]) == late[
+            "expired"
+        ]
 
     def test_the_table_names_each_section(self) -> None:
         out = report().stdout.decode()

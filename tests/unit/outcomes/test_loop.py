@@ -9,11 +9,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import orjson
 import pytest
 
 from rules.outcomes.lifecycle import funnel_steps
 from rules.testing import default_ruleset
+from tests.integration.test_loop_stream import RemitLine, remit_event
+from tests.integration.test_loop_stream import pays_both as pays_both_lines
 from tests.integration.test_worker_stream import BIOPSY_AND_EXCISION, claim_event, denial_remit
 from workers.replay import Replay
 from workers.routing import Outcome, Source
@@ -23,44 +24,13 @@ EXCISION, BIOPSY = BIOPSY_AND_EXCISION  # excision of lesion A (trunk), biopsy o
 BIOPSY_XS = {**BIOPSY, "modifiers": ["XS"]}
 
 
-RemitLine = tuple[str, str, str, list[str], tuple[str, str, str] | None]
-
-
 def remit(event_id: str, lines: list[RemitLine], **extra: Any) -> bytes:
     """(line_id, code, paid, modifiers, (group, reason, amount) or None) per line; charge 100.00 each."""
-    body = {
-        "claim_id": CLAIM,
-        "payer_claim_id": "PAY-1",
-        "status_code": "1",
-        "remit_date": "2026-04-06",
-        "charge": f"{100 * len(lines)}.00",
-        "paid": str(sum(Decimal(paid) for _, _, paid, _, _ in lines)),
-        "lines": [
-            {
-                "line_id": line_id,
-                "code": code,
-                "modifiers": modifiers,
-                "units": 1,
-                "service_date": "2026-03-02",
-                "charge": "100.00",
-                "paid": paid,
-                "adjustments": [{"group": a[0], "reason": a[1], "amount": a[2]}] if a else [],
-            }
-            for line_id, code, paid, modifiers, a in lines
-        ],
-        **extra,
-    }
-    return orjson.dumps(
-        {"schema": "remit.received.v1", "event_id": event_id, "occurred_at": "2026-04-06T12:00:00Z", "remit": body}
-    )
+    return remit_event(CLAIM, event_id, lines, **{"payer_claim_id": "PAY-1", **extra})
 
 
 def pays_both(event_id: str, **extra: Any) -> bytes:
-    return remit(
-        event_id,
-        [("1", "11601", "80.00", [], ("PR", "2", "20.00")), ("2", "11102", "75.00", ["XS"], ("PR", "2", "25.00"))],
-        **extra,
-    )
+    return pays_both_lines(CLAIM, event_id, **{"payer_claim_id": "PAY-1", **extra})
 
 
 @pytest.fixture
@@ -117,6 +87,26 @@ class TestPrediction:
         assert corrected.loop is not None
         outcome = replay.remit(Source("remits"), pays_both("r1"))
         assert [("2", "prevented", ("BND001",), None)] == judged(outcome)
+
+    def test_an_addon_billed_alone_that_a_family_rule_recodes_predicts_the_b15_denial(self, replay: Replay) -> None:
+        """+11201 billed without 11200, 10 tags documented: TAG001 (code_family) says recode it to 11200, and
+        AOC001 leaves it to TAG001. The payer's CO-B15 ("requires a qualifying service/procedure ... not
+        received") with N122 is that problem: predicted by TAG001, not missed."""
+        tags = {"code": "11201", "documentation": {"body_region": "neck", "lesion_count": 10, "lesion_type": "benign"}}
+        flagged = claim(replay, "c1", [tags])
+        assert flagged.verdict is not None
+        assert ["TAG001"] == [f.rule for f in flagged.verdict.findings]
+        outcome = replay.remit(Source("remits"), remit("r1", [("1", "11201", "0.00", [], ("CO", "B15", "18.37"))]))
+        assert [("1", "predicted", ("TAG001",), "addon")] == judged(outcome)
+
+    def test_a_family_flag_does_not_explain_a_medical_necessity_denial(self, replay: Replay) -> None:
+        """The same TAG001 flag, but the payer denies CO-50 (not medically necessary): missed, TAG001 noted."""
+        tags = {"code": "11201", "documentation": {"body_region": "neck", "lesion_count": 10, "lesion_type": "benign"}}
+        claim(replay, "c1", [tags])
+        outcome = replay.remit(Source("remits"), remit("r1", [("1", "11201", "0.00", [], ("CO", "50", "18.37"))]))
+        assert [("1", "missed", (), "medical_necessity")] == judged(outcome)
+        assert outcome.loop is not None
+        assert ("TAG001",) == outcome.loop.judgements[0].other_rules
 
     def test_a_line_is_judged_on_its_first_adjudication_only(self, replay: Replay) -> None:
         claim(replay, "c1", BIOPSY_AND_EXCISION)
