@@ -29,6 +29,21 @@ class CorrectedClaimLine(OutputModel):
     units: int
 
 
+class Prediction(OutputModel):
+    """Did the scrubber's verdict on this line predict the payer's denial? (rules/outcomes/judge.py)"""
+
+    outcome: Literal["predicted", "missed"] = Field(
+        description="predicted: a rule whose finding category explains the CARC flagged the line; missed: none did"
+    )
+    rules: list[str] = Field(default=[], description="predicted: the rule codes whose category explains the CARC")
+    carc_group: str = Field(description="the CARC's denial group (bundling, units, modifier, ...; other)")
+    other_rules: list[str] = Field(default=[], description="missed: rules that flagged the line for another problem")
+    sent: str = Field(
+        description="how the adjudicated claim version's line relates to the version before it: first, as_billed, "
+        "corrected (the scrubber's corrected line), changed or new"
+    )
+
+
 class DenialRework(QualifiedOutputModel):
     """Envelope of `denials.rework.v1`."""
 
@@ -83,4 +98,22 @@ class DenialRework(QualifiedOutputModel):
     )
     previous_action: ReworkAction | None = Field(
         default=None, description="the action of the revision this item supersedes; null on revision 1"
+    )
+    stage: Literal["open", "resubmitted", "paid", "denied_again", "expired"] = Field(
+        default="open",
+        description="where the item is in its life: open; resubmitted (a frequency-7 claim for it was seen); paid "
+        "(a later remittance paid the line, closed); denied_again (escalated: action appeal, or write_off and "
+        "closed); expired (its deadline passed, closed). Each change is a new revision on the same rework_id",
+    )
+    stage_note: str | None = Field(default=None, description="what moved the item to its stage, in words")
+    recovered_amount: Money | None = Field(
+        default=None, description="paid: the dollars the paying remittance paid on the line (recovered)"
+    )
+    follows_rework_id: str | None = Field(
+        default=None,
+        description="the earlier item (resubmitted, then denied again under a new payer claim number) this one "
+        "continues; such an item is not a newly opened denial",
+    )
+    prediction: Prediction | None = Field(
+        default=None, description="the scrubber's verdict on the denied line against the payer's answer, when judged"
     )

@@ -2,6 +2,8 @@
 
 Each claim carries a comment-worthy coding situation (see SCENARIOS); each remittance answers a claim the
 way a Medicare contractor would (CO-97 bundling denials, CO-45 write-downs, PR coinsurance, B15/N122).
+Later in time (closing the loop): `resubmissions.jsonl` (a frequency-7 claim as the rework item suggested) and
+`remits-after.jsonl` (the payer pays it; a claim the scrubber flagged is paid as billed).
 Run: .venv/bin/python scripts/make_examples.py
 """
 
@@ -411,6 +413,14 @@ REMITS = [
             rline("2", "17003", "44.45", "35.56", [adj("PR", "2", "8.89")], units=7),
         ],
     ),
+    # The repair of the clean nose excision denied until the payer sees the operative note: no rule predicted it.
+    remit(
+        1006,
+        [
+            rline("1", "11642", "266.87", "213.50", [adj("PR", "2", "53.37")]),
+            rline("2", "12052", "311.96", "0.00", [adj("CO", "252", "311.96")], remarks=["M127"]),
+        ],
+    ),
     remit(
         1009,
         [
@@ -449,11 +459,49 @@ REMITS = [
 ]
 
 
+# Closing the loop (issue 15): what happened after the first answers, later in time.
+# PCN-1002's biopsy, denied CO-97, is resubmitted with XS as the rework item says (frequency 7, 2026-04-08) ...
+REPLACEMENT_1002 = claim(
+    1002,
+    CLAIMS[1]["claim"]["diagnoses"],
+    [CLAIMS[1]["claim"]["lines"][0], {**CLAIMS[1]["claim"]["lines"][1], "modifiers": ["XS"]}],
+    frequency_code="7",
+    payer_claim_id="2609210020000",
+)
+REPLACEMENT_1002.update(event_id="clm-evt-1002-7", occurred_at="2026-04-08T09:00:00Z")
+RESUBMISSIONS = [REPLACEMENT_1002]
+# ... and the payer pays it under a new claim number (2026-05-04): the rework item goes from open to paid.
+PAID_1002 = remit(
+    1002,
+    [
+        rline("1", "11601", "227.13", "0.00", [adj("CO", "45", "45.43"), adj("PR", "2", "181.70")]),
+        rline("2", "11102", "95.53", "76.42", [adj("PR", "2", "19.11")], modifiers=["XS"]),
+    ],
+    payer_claim="2609212020000",
+)
+PAID_1002.update(event_id="rmt-evt-1002-7", occurred_at="2026-05-04T12:00:00Z")
+PAID_1002["remit"]["remit_date"] = "2026-05-04"
+# PCN-1005's two biopsies billed as two 11102 (the scrubber says 11102 + 11103) are paid as billed: a false alarm.
+PAID_1005 = remit(
+    1005,
+    [
+        rline("1", "11102", "95.53", "76.42", [adj("PR", "2", "19.11")]),
+        rline("2", "11102", "95.53", "76.42", [adj("PR", "2", "19.11")]),
+    ],
+)
+LATER_REMITS = [PAID_1005, PAID_1002]
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "claims.jsonl").write_bytes(b"".join(orjson.dumps(c) + b"\n" for c in CLAIMS))
     (OUT / "remits.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in REMITS))
-    print(f"wrote {len(CLAIMS)} claims and {len(REMITS)} remittances to {OUT}")
+    (OUT / "resubmissions.jsonl").write_bytes(b"".join(orjson.dumps(c) + b"\n" for c in RESUBMISSIONS))
+    (OUT / "remits-after.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in LATER_REMITS))
+    print(
+        f"wrote {len(CLAIMS)} claims, {len(REMITS)} remittances, {len(RESUBMISSIONS)} resubmission(s) and "
+        f"{len(LATER_REMITS)} later remittances to {OUT}"
+    )
 
 
 if __name__ == "__main__":

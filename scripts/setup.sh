@@ -40,6 +40,16 @@ if ! command -v openssl >/dev/null 2>&1; then
   fi
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing chromium (the report page is tested in a headless browser)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "setup: chromium not found and cannot apt-get install it (need root + apt); the report page test needs it" >&2
+  fi
+fi
+
 echo "setup: resolving Apache Kafka with Maven (cached after the first run)"
 .venv/bin/python -c "from workers.localkafka import LocalKafka; LocalKafka.from_env().ensure_lib()"
 echo "setup: done"

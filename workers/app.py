@@ -21,6 +21,8 @@ from schemas import Claim, DeadLetterReason
 from workers.data_age import BeyondDataWarning
 from workers.delivery import GuardedApp
 from workers.kafka_access import tls_context
+from workers.loop_clock import register_expiry_sweep
+from workers.loop_state import LoopState
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.rework_state import ReworkState
@@ -107,6 +109,10 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         "claim_id -> remittances worked without that claim, re-judged when it arrives (workers.rework_state).",
     )
     rework_state = ReworkState(rework_sent, rework_waiting)
+    loop = LoopState(
+        table("claim-outcomes", "claim_id -> verdict summaries, judged lines, rework item stages (loop_state)."),
+        rework_state.ledger,
+    )
     sink = FaustSink(topics)
     full_to_logical = {full: logical for logical, full in names.items()}
 
@@ -140,7 +146,9 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         delivered = await deliver(outcome, source, raw)
         if delivered is outcome:  # only what was handed to the producer is remembered (a replay produces the rest)
             rework_state.delivered(outcome)
+            loop.delivered(outcome)
             metrics.observe_rework(outcome.rework, outcome.waiting)
+            metrics.observe_loop(outcome.loop, outcome.rework)
         outcome = delivered
         for record in outcome.records:
             metrics.events_produced.labels(topic=record.topic).inc()
@@ -185,13 +193,16 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
             else:
                 claims_table[key] = outcome.claim.model_dump_json().encode()  # original or replacement (7)
             rework_state.judge_waiting(outcome, ruleset, version)  # remittances that came before this claim
+            loop.on_claim(outcome)  # its verdict summary; a replacement resubmits the open items
         if outcome.verdict is not None:
             metrics.observe_verdict(outcome.verdict)
             beyond_data.observe(outcome.verdict)
         return outcome
 
     def handle_remit(source: Source, value: bytes | None) -> Outcome:
-        return rework_state.judge_remit(source, value, lookup, ruleset, version, keyed=True)
+        outcome = rework_state.judge_remit(source, value, lookup, ruleset, version, keyed=True)
+        loop.on_remit(outcome)  # the payer's answer against the verdict; earlier items paid or denied again
+        return outcome
 
     def handle_x12(source: Source, value: bytes | None) -> Outcome:
         return split_x12(source, value, version)
@@ -215,4 +226,6 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
     async def x12_agent(stream: Any) -> None:
         await guarded(stream.events(), handle_x12)
 
+    # Rework items past their deadline expire: a periodic sweep sends a tick per claim, judged like an input.
+    register_expiry_sweep(app, loop, guarded, settings, partitions)
     return app

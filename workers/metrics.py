@@ -20,10 +20,13 @@ from typing import TYPE_CHECKING
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from rules.engine import Verdict
+from rules.outcomes.carc_groups import CARC_GROUPS
+from rules.outcomes.lifecycle import FUNNEL, funnel_steps
 from rules.ruleset import RuleSet
 from schemas import DeadLetterReason, DenialRework, ReworkAction
 
 if TYPE_CHECKING:
+    from workers.loop_state import LoopTrace
     from workers.rework_state import Waiting
 
 PREFIX = "claims_worker_"
@@ -40,6 +43,7 @@ CLAIM_STATUSES = ("clean", "flagged", "rejected")
 SEVERITIES = ("error", "warning", "info")
 REWORK_KINDS = ("recoverable", "written_off", "review")
 REVENUE_DIRECTIONS = ("underbilled", "overbilled")
+PREDICTION_RULE_OUTCOMES = ("predicted", "false_alarm", "prevented")
 OFFSET_HOLE_RESOLUTIONS = ("reread", "empty")  # workers.delivery: skipped messages re-read, or offsets without a record
 # X12 CARC codes are 1-3 digits or a letter and 1-2 digits (A1, B15, P24); anything else is `other`, so a
 # malformed remittance cannot create label values at will.
@@ -83,6 +87,11 @@ class WorkerMetrics:
     end_offset: Gauge
     table_keys: Gauge
     offset_holes: Counter
+    prediction_rule_lines: Counter
+    prediction_denials: Counter
+    prediction_denied_dollars: Counter
+    rework_funnel: Counter
+    rework_funnel_dollars: Counter
 
     def observe_verdict(self, verdict: Verdict) -> None:
         self.claims.labels(status=verdict.status).inc()
@@ -104,6 +113,23 @@ class WorkerMetrics:
                 self.rework_updates.labels(from_action=before, to_action=item.action.value).inc()
         if waiting is not None and waiting.evicted:
             self.rework_waiting_evicted.inc(waiting.evicted)
+
+    def observe_loop(self, trace: LoopTrace | None, items: list[DenialRework]) -> None:
+        """The payer's answer against the verdict (per rule, per CARC group) and the rework funnel's steps."""
+        if trace is not None:
+            for judgement in trace.judgements:
+                for rule in judgement.rules:
+                    self.prediction_rule_lines.labels(rule_code=rule, judgement=judgement.outcome).inc()
+                if judgement.outcome in ("predicted", "missed"):
+                    group = judgement.carc_group or "other"
+                    self.prediction_denials.labels(carc_group=group, judgement=judgement.outcome).inc()
+                    self.prediction_denied_dollars.labels(carc_group=group, judgement=judgement.outcome).inc(
+                        float(judgement.amount)
+                    )
+        for item in items:
+            for step, dollars in funnel_steps(item):
+                self.rework_funnel.labels(stage=step).inc()
+                self.rework_funnel_dollars.labels(stage=step).inc(float(dollars))
 
     def observe_latency(self, topic: str, occurred_at: datetime, now: float | None = None) -> None:
         """Event time to now; a clock-skewed future event time counts as 0, never negative."""
@@ -231,6 +257,40 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
             ["topic", "resolution"],
             registry=registry,
         ),
+        prediction_rule_lines=Counter(
+            PREFIX + "prediction_rule_lines_total",
+            "Claim lines a rule flagged, judged against the payer's first answer, by rule code and outcome: predicted "
+            "(denied with a CARC the rule's category explains), false_alarm (paid although flagged), prevented "
+            "(went out corrected as the rule suggested and was paid). Precision = predicted / (predicted + "
+            "false_alarm).",
+            ["rule_code", "judgement"],
+            registry=registry,
+        ),
+        prediction_denials=Counter(
+            PREFIX + "prediction_denials_total",
+            "Denied claim lines, by CARC group and outcome: predicted (a rule whose category explains the CARC "
+            "flagged the line) or missed. Recall = predicted / (predicted + missed).",
+            ["carc_group", "judgement"],
+            registry=registry,
+        ),
+        prediction_denied_dollars=Counter(
+            PREFIX + "prediction_denied_dollars_total",
+            "Denied dollars of judged claim lines, by CARC group and outcome (predicted, missed).",
+            ["carc_group", "judgement"],
+            registry=registry,
+        ),
+        rework_funnel=Counter(
+            PREFIX + "rework_funnel_total",
+            "Rework items entering each funnel stage: opened, resubmitted, paid, denied_again, written_off, expired.",
+            ["stage"],
+            registry=registry,
+        ),
+        rework_funnel_dollars=Counter(
+            PREFIX + "rework_funnel_dollars_total",
+            "Dollars entering each funnel stage: denied dollars, except paid = the dollars recovered.",
+            ["stage"],
+            registry=registry,
+        ),
     )
     data_version = ";".join(f"{k}={v}" for k, v in sorted(ruleset.data_labels().items()))
     metrics.build_info.labels(version=version, ruleset_version=ruleset.version, data_version=data_version).set(1)
@@ -260,6 +320,16 @@ def build_metrics(registry: CollectorRegistry, ruleset: RuleSet, version: str) -
     for topic in INPUT_TOPICS:
         for resolution in OFFSET_HOLE_RESOLUTIONS:
             metrics.offset_holes.labels(topic=topic, resolution=resolution)
+    for rule in ruleset.rules:
+        for outcome in PREDICTION_RULE_OUTCOMES:
+            metrics.prediction_rule_lines.labels(rule_code=rule.code, judgement=outcome)
+    for group in CARC_GROUPS:
+        for outcome in ("predicted", "missed"):
+            metrics.prediction_denials.labels(carc_group=group, judgement=outcome)
+            metrics.prediction_denied_dollars.labels(carc_group=group, judgement=outcome)
+    for stage in FUNNEL:
+        metrics.rework_funnel.labels(stage=stage)
+        metrics.rework_funnel_dollars.labels(stage=stage)
     return metrics
 
 

@@ -37,6 +37,7 @@ from schemas import (
 from workers.revisions import Sent, revise
 
 if TYPE_CHECKING:
+    from workers.loop_state import LoopTrace
     from workers.rework_state import Waiting
 
 NAMESPACE = uuid.UUID("6f1c1d2e-8d1b-4c1e-9a55-3d2c6b0e7a10")
@@ -86,6 +87,11 @@ class Outcome:
     # kept (workers.rework_state) to be re-judged when a version of the claim arrives.
     waits_for_claim: RemitReceived | None = None
     waiting: Waiting | None = None  # the claim's waiting remittances to store once the outputs are delivered
+    # Closing the loop (workers.loop_state): the decoded input, every item the analysis found for a remittance
+    # (also those already produced), and what the loop judged and moved, stored once the outputs are delivered.
+    event: ClaimSubmitted | RemitReceived | None = None
+    analyzed: list[DenialRework] = field(default_factory=list)
+    loop: LoopTrace | None = None
 
 
 class InputError(Exception):
@@ -287,7 +293,7 @@ def route_claim(
         output.model_dump_json(by_alias=True).encode(),
         (("status", output.status.value.encode()),),
     )
-    return Outcome([record], claim=event.claim, verdict=verdict, occurred_at=event.occurred_at)
+    return Outcome([record], claim=event.claim, verdict=verdict, occurred_at=event.occurred_at, event=event)
 
 
 def route_remit(
@@ -330,6 +336,8 @@ def route_remit(
         rework=fresh,
         occurred_at=event.occurred_at,
         waits_for_claim=event if waits else None,
+        event=event,
+        analyzed=items,
     )
 
 

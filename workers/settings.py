@@ -73,6 +73,12 @@ class RulesSettings(_Frozen):
     conversion_factor: Decimal = Decimal("33.4009")
 
 
+class ReworkSettings(_Frozen):
+    expiry_sweep_seconds: float = Field(
+        default=3600.0, ge=0, description="how often rework items past their deadline are looked for (0: never)"
+    )
+
+
 class WorkerSettings(BaseSettings):
     """All settings; build once in `main()` and pass down. Log only `masked()`."""
 
@@ -86,6 +92,7 @@ class WorkerSettings(BaseSettings):
     topics: TopicSettings = TopicSettings()
     metrics: MetricsSettings = MetricsSettings()
     rules: RulesSettings = RulesSettings()
+    rework: ReworkSettings = ReworkSettings()
 
     @property
     def ledger_topic(self) -> str:

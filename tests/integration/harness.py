@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,9 @@ class Deployment:
     def topic(self, logical: str) -> str:
         return self.topics.all_names()[logical]
 
-    def env(self, metrics_port: int = 0, data_suffix: str = "") -> dict[str, str]:
+    def env(
+        self, metrics_port: int = 0, data_suffix: str = "", extra: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
             CLAIMS_APP_ID=self.prefix,
@@ -59,17 +61,20 @@ class Deployment:
             CLAIMS_METRICS__HOST="127.0.0.1",
             CLAIMS_LOG_LEVEL="INFO",
         )
+        env.update(extra or {})
         return env
 
     def create_topics(self) -> None:
         create_topics(KafkaSettings(bootstrap_servers=self.bootstrap), self.topics)
 
-    def start_worker(self, metrics_port: int = 0, data_suffix: str = "") -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, metrics_port: int = 0, data_suffix: str = "", extra_env: Mapping[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (self.data_dir / f"worker{data_suffix}-{len(self.processes)}.log").open("wb")
         self.log_files.append(log)
         process = subprocess.Popen(
             [sys.executable, "-m", "workers.cli", "worker"],
-            env=self.env(metrics_port, data_suffix),
+            env=self.env(metrics_port, data_suffix, extra_env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -106,6 +111,27 @@ class Deployment:
         producer.flush()
         producer.close()
         return count
+
+    def send(self, messages: Iterable[tuple[str, bytes, bytes]]) -> list[tuple[str, int, int]]:
+        """Produce (logical topic, key, value) messages; the (topic, partition, offset) each was written at."""
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=10)
+        futures = [producer.send(self.topic(logical), key=key, value=value) for logical, key, value in messages]
+        producer.flush()
+        written = [future.get(timeout=30) for future in futures]
+        producer.close()
+        return [(meta.topic, meta.partition, meta.offset) for meta in written]
+
+    def committed(self, logicals: Iterable[str]) -> dict[tuple[str, int], int]:
+        """The worker group's committed offset per (topic, partition) of the given input topics (0 if none)."""
+        from kafka import KafkaAdminClient
+
+        partitions = [TopicPartition(self.topic(name), p) for name in logicals for p in range(self.partitions)]
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
+        try:
+            found = admin.list_group_offsets({self.prefix: partitions}).get(self.prefix, {})
+        finally:
+            admin.close()
+        return {(tp.topic, tp.partition): max(found[tp].offset, 0) if tp in found else 0 for tp in partitions}
 
     def wait_committed(self, logical: str, timeout: float = 60.0) -> None:
         """Wait until the worker's consumer group has committed every message of the topic (all processed)."""

@@ -12,7 +12,6 @@ from kafka.structs import OffsetAndMetadata
 
 from tests.integration.harness import Deployment
 from tests.integration.test_worker_stream import BIOPSY_AND_EXCISION, claim_event, denial_remit
-from tests.integration.test_worker_stream import deployment as deployment  # the per-test deployment fixture
 from workers.audit import Auditor, AuditRange
 from workers.settings import KafkaSettings, WorkerSettings
 

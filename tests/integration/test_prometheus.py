@@ -34,6 +34,7 @@ import yaml
 from rules.testing import default_ruleset, make_claim
 from schemas import Claim
 from tests.integration.harness import Deployment, free_port
+from workers.loop_state import LoopState
 from workers.metrics import carc_label, rework_kind
 from workers.rework_state import ReworkState
 from workers.routing import Source, route_claim
@@ -43,7 +44,7 @@ pytestmark = [pytest.mark.prometheus, pytest.mark.integration]
 ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS_DIR = ROOT / "ops" / "prometheus"
 ALERTS = PROMETHEUS_DIR / "alerts.yml"
-ALERT_TESTS = PROMETHEUS_DIR / "tests" / "alerts_test.yml"
+ALERT_TESTS = sorted((PROMETHEUS_DIR / "tests").glob("*_test.yml"))  # promtool unit tests of alerts.yml
 DASHBOARD = ROOT / "ops" / "grafana" / "dashboards" / "dermclaims.json"
 GRAFANA_PROVISIONING = ROOT / "ops" / "grafana" / "provisioning"
 RUNBOOK = ROOT / "ops" / "runbook.md"
@@ -193,6 +194,7 @@ class Expected:
     claims_table: int = 0
     rework_table: int = 0
     waiting_table: int = 0
+    outcomes_table: int = 0
     messages: Counter[str] = field(default_factory=Counter)  # inputs produced per topic
 
 
@@ -202,6 +204,7 @@ def expect(claims: list[tuple[bytes | None, bytes]], remits: list[tuple[bytes | 
     out = Expected()
     table: dict[str, Claim] = {}
     rework = ReworkState({}, {})
+    loop = LoopState({}, rework.ledger)
 
     def count(topic: str, outcome: Any) -> None:
         out.messages[topic] += 1
@@ -221,6 +224,8 @@ def expect(claims: list[tuple[bytes | None, bytes]], remits: list[tuple[bytes | 
                 table.pop(outcome.claim.claim_id, None)
             else:
                 table[outcome.claim.claim_id] = outcome.claim
+            loop.on_claim(outcome)
+            loop.delivered(outcome)
         if outcome.verdict is not None:
             out.claims[outcome.verdict.status] += 1
             for finding in outcome.verdict.findings:
@@ -230,7 +235,9 @@ def expect(claims: list[tuple[bytes | None, bytes]], remits: list[tuple[bytes | 
                     out.at_risk[direction] = out.at_risk.get(direction, Decimal(0)) + abs(finding.revenue_impact)
     for key, value in remits:
         outcome = rework.judge_remit(Source("remits", 0, 0, key), value, table.get, ruleset, "test", keyed=True)
+        loop.on_remit(outcome)
         rework.delivered(outcome)
+        loop.delivered(outcome)
         count("remits_received", outcome)
         for item in outcome.rework:
             out.rework_items[(item.action.value, carc_label(item.reason))] += 1
@@ -239,6 +246,7 @@ def expect(claims: list[tuple[bytes | None, bytes]], remits: list[tuple[bytes | 
     out.claims_table = len(table)
     out.rework_table = len(rework.sent)
     out.waiting_table = len(rework.waiting)
+    out.outcomes_table = len(loop.store)
     return out
 
 
@@ -473,12 +481,14 @@ class TestPartitions:
         assert {(topic,): 0.0 for topic in INPUT_TOPICS} == missing
 
     def test_table_keys_and_build_info(self, flow: Flow) -> None:
-        """Table sizes reach the claims kept and the claims with rework; build_info names version and data."""
+        """Table sizes reach the claims kept, the claims with rework and the claims whose loop is kept;
+        build_info names version and data."""
         prom = flow.prometheus
         expected = {
             ("claims",): float(flow.expected.claims_table),
             ("rework-sent",): float(flow.expected.rework_table),
             ("rework-waiting",): float(flow.expected.waiting_table),
+            ("claim-outcomes",): float(flow.expected.outcomes_table),
         }
         # offsets and table sizes are refreshed one after the other: a scrape may hold the previous table sizes
         prom.wait_for(
@@ -583,7 +593,7 @@ class TestOpsFiles:
         for args in (
             ["check", "config", str(PROMETHEUS_DIR / "prometheus.yml")],
             ["check", "rules", str(ALERTS)],
-            ["test", "rules", str(ALERT_TESTS)],
+            ["test", "rules", *map(str, ALERT_TESTS)],
         ):
             result = subprocess.run([promtool, *args], capture_output=True, text=True, timeout=120, check=False)
             assert result.returncode == 0, f"promtool {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
@@ -595,7 +605,7 @@ class TestOpsFiles:
             re.sub(r"[^a-z0-9 -]", "", heading.strip().lower()).replace(" ", "-")
             for heading in re.findall(r"^#+ (.+)$", RUNBOOK.read_text(), re.MULTILINE)
         }
-        tests = yaml.safe_load(ALERT_TESTS.read_text())["tests"]
+        tests = [test for path in ALERT_TESTS for test in yaml.safe_load(path.read_text())["tests"]]
         cases = [case for test in tests for case in test["alert_rule_test"]]
         for rule in alert_rules():
             name = rule["alert"]

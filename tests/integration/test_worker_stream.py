@@ -94,14 +94,6 @@ def denial_remit(claim_id: str, event_id: str) -> bytes:
     )
 
 
-@pytest.fixture
-def deployment(kafka_bootstrap: str, deployment_id: str, tmp_path: Path):
-    deployed = Deployment(kafka_bootstrap, deployment_id, tmp_path)
-    deployed.create_topics()
-    yield deployed
-    deployed.stop_all()
-
-
 @pytest.mark.integration
 class TestEndToEnd:
     def test_examples_flow_to_validated_and_rework_topics(self, deployment: Deployment) -> None:
@@ -124,7 +116,7 @@ class TestEndToEnd:
 
         remits = [orjson.loads(line) for line in (EXAMPLES / "remits.jsonl").read_bytes().splitlines()]
         deployment.produce("remits_received", [(r["remit"]["claim_id"].encode(), orjson.dumps(r)) for r in remits])
-        rework = values(deployment.consume("denials_rework", 6, timeout=60))
+        rework = values(deployment.consume("denials_rework", 8, timeout=60))  # every item of the sample remittances
         items = {(r["claim_id"], r["line_id"]): r for r in rework}
         xs = items[("PCN-1002", "2")]
         assert (xs["action"], xs["modifier"]) == ("resubmit_with_modifier", "XS")

@@ -11,14 +11,6 @@ from tests.integration.harness import Deployment, values
 X12 = Path(__file__).resolve().parents[2] / "examples" / "x12"
 
 
-@pytest.fixture
-def deployment(kafka_bootstrap: str, deployment_id: str, tmp_path: Path):
-    deployed = Deployment(kafka_bootstrap, deployment_id, tmp_path)
-    deployed.create_topics()
-    yield deployed
-    deployed.stop_all()
-
-
 @pytest.mark.integration
 class TestX12RawTopic:
     def test_an_835_on_the_raw_topic_ends_as_rework_items(self, deployment: Deployment) -> None:

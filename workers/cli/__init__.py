@@ -44,7 +44,7 @@ def main() -> None:
 
 def _register() -> None:
     """Attach each command module's commands to the group (import here, not at module top)."""
-    from workers.cli import audit, data, deadletters, demo, kafka, produce, rework, scrub, topics, worker, x12
+    from workers.cli import audit, data, deadletters, demo, kafka, produce, report, rework, scrub, topics, worker, x12
     from workers.cli import rules as rules_cli
 
     main.add_command(audit.audit)
@@ -53,6 +53,7 @@ def _register() -> None:
     main.add_command(demo.demo)
     main.add_command(kafka.kafka)
     main.add_command(produce.produce)
+    main.add_command(report.report)
     main.add_command(rework.rework)
     main.add_command(rules_cli.rules)
     main.add_command(scrub.scrub)

@@ -52,16 +52,39 @@ def _wait(what: str, done: Callable[[], bool], timeout: float, on_fail: Callable
     default=EXAMPLES / "remits.jsonl",
     show_default=True,
 )
+@click.option(
+    "--resubmissions",
+    "resubmissions_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=EXAMPLES / "resubmissions.jsonl",
+    show_default=True,
+    help="frequency-7 claims sent after the remittances (closing the loop)",
+)
+@click.option(
+    "--later-remits",
+    "later_remits_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=EXAMPLES / "remits-after.jsonl",
+    show_default=True,
+    help="remittances sent after the resubmissions",
+)
 @click.option("--keep-running", is_flag=True, help="Leave the worker and broker running afterwards.")
 @click.option("--timeout", default=180.0, show_default=True, help="Seconds to wait for each stage.")
-def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: float) -> None:
+def demo(
+    claims_file: Path,
+    remits_file: Path,
+    resubmissions_file: Path,
+    later_remits_file: Path,
+    keep_running: bool,
+    timeout: float,
+) -> None:
     """Start Kafka if none answers, create topics, run the worker, send the sample claims and remittances,
     and show the findings and the denial work queue."""
     from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
     from rich.console import Console
 
     from schemas import DenialRework
-    from workers.cli.render import findings_table, summary_table
+    from workers.cli.render import findings_table, loop_table, summary_table
     from workers.cli.rework import print_queue
     from workers.localkafka import LocalKafka, is_reachable
     from workers.settings import TopicSettings, WorkerSettings
@@ -139,21 +162,30 @@ def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: floa
             return len(collected["claims_validated"]) >= len(claims)
 
         _wait("Waiting for the worker to scrub the claims", claims_done, timeout, worker_log)
-        remits = _read(remits_file)
-        for key, value in remits:
-            producer.send(names["remits_received"], key=key, value=value)
-        producer.flush()
-        producer.close()
-        console.print(f"[bold]5.[/] produced {len(remits)} remittances from {remits_file}")
         admin = KafkaAdminClient(**options)
-        remit_partitions = [TopicPartition(names["remits_received"], p) for p in range(topics.partitions)]
-        end = consumer.end_offsets(remit_partitions)
 
-        def remits_done() -> bool:
-            drain()
-            return group_caught_up(admin, app_id, end)
+        def send_and_wait(logical: str, path: Path, step: str) -> None:
+            """Send one file to a topic and wait until the worker's group has committed all of it."""
+            messages = _read(path)
+            sender = KafkaProducer(**options, acks="all")
+            for key, value in messages:
+                sender.send(names[logical], key=key, value=value)
+            sender.flush()
+            sender.close()
+            console.print(f"[bold]{step}[/] produced {len(messages)} events from {path}")
+            partitions = [TopicPartition(names[logical], p) for p in range(topics.partitions)]
+            end = consumer.end_offsets(partitions)
 
-        _wait("Waiting for the worker to work the remittances", remits_done, timeout, worker_log)
+            def done() -> bool:
+                drain()
+                return group_caught_up(admin, app_id, end)
+
+            _wait(f"Waiting for the worker to work {path.name}", done, timeout, worker_log)
+
+        producer.close()
+        send_and_wait("remits_received", remits_file, "5.")
+        send_and_wait("claims_submitted", resubmissions_file, "6.")  # corrected claims, as the rework items say
+        send_and_wait("remits_received", later_remits_file, "7.")  # the payer's answer to them
         time.sleep(1.0)
         drain()
         admin.close()
@@ -161,7 +193,10 @@ def demo(claims_file: Path, remits_file: Path, keep_running: bool, timeout: floa
         console.print(summary_table(collected["claims_validated"]))
         console.print(findings_table(collected["claims_validated"]))
         console.rule("[bold]Denial work queue (denials.rework.v1)")
-        print_queue([DenialRework.model_validate(item) for item in collected["denials_rework"]])
+        items = [DenialRework.model_validate(item) for item in collected["denials_rework"]]
+        print_queue(items)
+        console.rule("[bold]Closing the loop: the payer's answer against the verdict, and the items' lives")
+        console.print(loop_table(items))
         if collected["deadletter"]:
             console.print(f"[yellow]{len(collected['deadletter'])} input(s) dead-lettered[/]")
         _show_metrics(console, metrics_port)
@@ -196,8 +231,14 @@ def _show_metrics(console: Any, port: int) -> None:
         "claims_worker_dead_letters_total",
         "claims_worker_rework_items_total",
         "claims_worker_rework_dollars_total",
+        "claims_worker_prediction_",
+        "claims_worker_rework_funnel",
     )
-    lines = [line for line in text.splitlines() if line.startswith(wanted) and not line.endswith(" 0.0")]
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.startswith(wanted) and not line.endswith(" 0.0") and "_created{" not in line
+    ]
     console.rule(f"[bold]Prometheus metrics at {url} (while the worker runs)")
     for line in lines:
         series, _, value = line.rpartition(" ")

@@ -222,3 +222,24 @@ def date_use_table(day: date, uses: list[Any], outcome: tuple[bool, str]) -> Gro
     scrubbed, message = outcome
     verdict = Text(message, style="bold" if scrubbed else "bold red")
     return Group(table, verdict)
+
+
+def loop_table(items: Sequence[Any]) -> Table:
+    """Each rework item's revisions in order: its prediction, stage, action and recovered dollars."""
+    table = Table(title="Rework items: did the scrubber predict the denial, and what became of it")
+    for header in ("claim", "line", "CARC", "prediction", "rules", "rev", "stage", "action", "recovered $"):
+        table.add_column(header, justify="right" if header in ("rev", "recovered $") else "left")
+    for item in sorted(items, key=lambda i: (i.claim_id, i.rework_id, i.revision)):
+        prediction = item.prediction
+        table.add_row(
+            item.claim_id,
+            item.line_id or "claim",
+            f"{item.group_code}-{item.reason}",
+            prediction.outcome if prediction else "-",
+            " ".join(prediction.rules or prediction.other_rules) if prediction else "",
+            str(item.revision),
+            item.stage,
+            item.action.value,
+            f"{item.recovered_amount:.2f}" if item.recovered_amount is not None else "",
+        )
+    return table

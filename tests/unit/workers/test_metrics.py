@@ -12,6 +12,8 @@ from prometheus_client import CollectorRegistry
 
 from rules.engine import Verdict
 from rules.model import Category, Finding, Severity
+from rules.outcomes.carc_groups import CARC_GROUPS
+from rules.outcomes.lifecycle import FUNNEL
 from rules.testing import default_ruleset
 from schemas import DeadLetterReason, DenialRework, ReworkAction
 from workers import metrics as metrics_module
@@ -20,6 +22,9 @@ from workers.metrics import PREFIX, WorkerMetrics, build_metrics, carc_label, re
 # Every label name the worker may use. A new one is a design decision: add it here and to docs/metrics.md.
 ALLOWED_LABELS = {
     "topic",
+    "carc_group",  # rules/data/carc_groups.csv groups, or other
+    "stage",  # the rework funnel stages
+    "judgement",  # predicted, missed, false_alarm, prevented
     "outcome",
     "reason",
     "rule_code",
@@ -55,6 +60,9 @@ VOCABULARIES = {
     "kind": set(metrics_module.REWORK_KINDS),
     "direction": set(metrics_module.REVENUE_DIRECTIONS),
     "resolution": set(metrics_module.OFFSET_HOLE_RESOLUTIONS),
+    "judgement": {"predicted", "missed", "false_alarm", "prevented"},
+    "stage": set(FUNNEL),
+    "carc_group": set(CARC_GROUPS),
 }
 
 
