@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from schemas.claim import Claim
 
-from rules.context import ClaimContext
 from rules.exceptions import RuleCrashError
+from rules.facts.context import ClaimContext
 from rules.fixes import DraftLine, apply_fixes
 from rules.model import Finding, Rule, Severity
 from rules.ruleset import RuleSet

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 if TYPE_CHECKING:
-    from rules.context import ClaimContext
+    from rules.facts.context import ClaimContext
     from rules.scope import ClaimShape, EditIndex
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
 from rules.model import Category, Finding, Preview, Rule, Severity
 from rules.registry import register
 

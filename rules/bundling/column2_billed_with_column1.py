@@ -8,50 +8,17 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import planned_code
-from rules.context import ClaimContext
 from rules.data.ncci import PtpEdit, PtpTable
-from rules.destruction._common import BENIGN, PREMALIGNANT
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
+from rules.facts.biopsy import planned_code
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import BENIGN, PREMALIGNANT
+from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
+from rules.facts.repair import Group, coding, groups, included_repairs
+from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
+from rules.fixes import add_modifier, remove_line
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.repair._common import Group, coding, groups, included_repairs
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import REPAIR_CODES, SHAVE_CODES
-
-# NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
-# distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
-# E/M line, and anatomic modifiers only when the two lines carry different ones (LT vs RT, F1 vs F2).
-_BYPASS = DISTINCT_SERVICE | frozenset({"24", "57", "58", "78", "79", "27", "91"})
-
-
-def distinct_by_documentation(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
-    """True if the chart shows different lesions or sites, False if the same lesion, None if it cannot tell."""
-    a, b = ctx.doc(first), ctx.doc(second)
-    if a.lesion_id and b.lesion_id:
-        return a.lesion_id != b.lesion_id
-    if a.body_region and b.body_region and a.body_region != b.body_region:
-        return True
-    if a.laterality and b.laterality and a.laterality != b.laterality:
-        return True
-    return None
-
-
-def bypass_modifiers(column1: ClaimLine, column2: ClaimLine, *, either_line: bool = True) -> list[str]:
-    """The NCCI-associated modifiers on the pair that document a distinct service.
-
-    A distinct-service modifier (59, X{EPSU}) counts on the column-2 line; on the column-1 line only when the
-    payer reads it on either code of the pair (`either_line`, PayerProfile.distinct_modifier_either_line)."""
-    carriers = (column2, column1) if either_line else (column2,)
-    found = [m for line in carriers for m in line.modifiers if m in DISTINCT_SERVICE]
-    found += [m for line in (column2, column1) for m in line.modifiers if m in _BYPASS and m not in DISTINCT_SERVICE]
-    found += [m for line in (column2, column1) for m in line.modifiers if m == "25" and is_em_like(line.code)]
-    anatomic1 = {m for m in column1.modifiers if m in ANATOMIC}
-    anatomic2 = {m for m in column2.modifiers if m in ANATOMIC}
-    if anatomic1 and anatomic2 and anatomic1 != anatomic2:
-        found += sorted(anatomic2 - anatomic1) or sorted(anatomic2)
-    return found
-
 
 _NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
 # Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
@@ -100,7 +67,7 @@ class Column2BilledWithColumn1(Rule):
       into one line (13152 + 13151 -> 13152 for the summed length): the lines merged away are REP003's,
       and the pairs among the group's lines are answered by the summed code, not by removing a line and
       losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here.
-    A biopsy line is judged as the code the biopsy rules give it (rules/biopsy/_plan.py: one primary per
+    A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
     on the primary, and only where the corrected code forms a PTP pair.
@@ -198,7 +165,7 @@ class Column2BilledWithColumn1(Rule):
                     if edit is not None:
                         either = ctx.profile.distinct_modifier_either_line
                         bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
-                        distinct = distinct_by_documentation(ctx, column1, column2)
+                        distinct = distinct_lesions(ctx, column1, column2)
                         pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
                 pairs = [p for p in pairs if not self._owned_elsewhere(ctx, column2, p)]
                 if pairs:
@@ -220,7 +187,7 @@ class Column2BilledWithColumn1(Rule):
                 if other is biopsy or not _definitive(ctx, other.code):
                     continue
                 edit = table.edit(codes[biopsy.line_id], codes[other.line_id], day)
-                if edit is None or distinct_by_documentation(ctx, biopsy, other) is not False:
+                if edit is None or distinct_lesions(ctx, biopsy, other) is not False:
                     continue
                 code = codes[biopsy.line_id]
                 yield (
@@ -233,7 +200,7 @@ class Column2BilledWithColumn1(Rule):
                         f"{code} as column 1 to {other.code} (indicator {edit.modifier_indicator}, {edit.rationale}), "
                         f"so billed together the payer would deny {other.code}, the procedure itself. Remove line "
                         f"{biopsy.line_id} unless the biopsy result, read before the procedure, decided it.",
-                        fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (biopsy.line_id,), f"remove {biopsy.code}"),
+                        fix=remove_line(biopsy.line_id, f"remove {biopsy.code}", Applicability.SAFE),
                     ),
                 )
                 break
@@ -262,7 +229,7 @@ class Column2BilledWithColumn1(Rule):
                 ids,
                 f"{self._pair(column2, code, p)}, modifier indicator 0 ({p.edit.rationale}): no modifier bypasses "
                 f"this edit, so {code} will be denied. Remove line {column2.line_id}.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), remove_title),
+                fix=remove_line(column2.line_id, remove_title, Applicability.SAFE),
             )
             return
         same = [p for p in pairs if p.distinct is False]
@@ -289,13 +256,7 @@ class Column2BilledWithColumn1(Rule):
                 f"{_named(column2, code)} is column 2 to {partners} ({rationale}) and will be denied without a "
                 f"distinct-service modifier. The chart documents a different lesion/site, so append {modifier} to "
                 f"line {column2.line_id} ({code}).",
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.SAFE,
-                    (column2.line_id,),
-                    f"append {modifier} to {code}",
-                    modifier=modifier,
-                ),
+                fix=add_modifier(column2.line_id, modifier, f"append {modifier} to {code}", Applicability.SAFE),
                 revenue_impact=value,
             )
             return
@@ -305,12 +266,11 @@ class Column2BilledWithColumn1(Rule):
             f"unless it was a distinct service. Only if the chart documents a different lesion, anatomic site or "
             f"encounter, append {modifier} to line {column2.line_id}; otherwise remove it. Document lesion id and "
             "site for both lines.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (column2.line_id,),
+            fix=add_modifier(
+                column2.line_id,
+                modifier,
                 f"append {modifier} to {code} if a distinct lesion is documented",
-                modifier=modifier,
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=value,
         )
@@ -336,7 +296,7 @@ class Column2BilledWithColumn1(Rule):
                 "(no X modifier describes a diagnostic biopsy of the lesion then treated). Remove line "
                 f"{column2.line_id} "
                 "unless the chart documents that no prior pathology existed; if it does, bill the biopsy with 59.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
+                fix=remove_line(column2.line_id, title, Applicability.NEEDS_DOCUMENTATION),
             )
         if pair.bypass:
             # The billed modifier claims a separate lesion/site; the chart's lesion id says otherwise. A biopsy of
@@ -355,7 +315,7 @@ class Column2BilledWithColumn1(Rule):
                 f"{self._pair(column2, code, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the "
                 f"same lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
                 f"{column2.line_id}.{exception}",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
+                fix=remove_line(column2.line_id, title, Applicability.SAFE),
             )
         if mohs_biopsy:
             # CPT/LCD A56836: a same-day biopsy of the Mohs lesion is billable (with 59 on the biopsy) when
@@ -366,14 +326,14 @@ class Column2BilledWithColumn1(Rule):
                 "lesion is billable only when no prior pathology confirmed it (then with 59 on the biopsy: no X "
                 "modifier describes a diagnostic biopsy of the same lesion); if a prior biopsy diagnosed it, remove "
                 f"line {column2.line_id}.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
+                fix=remove_line(column2.line_id, title, Applicability.NEEDS_DOCUMENTATION),
             )
         return self.finding(
             ids,
             f"{self._pair(column2, code, pair)} ({pair.edit.rationale}) and the chart documents the same lesion "
             f"({lesion}): {code} is part of {pair.code1} and is not separately payable. Remove line "
             f"{column2.line_id}; do not add a modifier to get past the edit.",
-            fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
+            fix=remove_line(column2.line_id, title, Applicability.SAFE),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.destruction._common import BENIGN, any_contradicted
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import BENIGN, any_contradicted
+from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money
 
 
 @register(code="DES003", slug="benign-destruction-17110-with-17111", status=Stable("0.1.0"))
@@ -60,11 +61,6 @@ class BenignDestruction17110With17111(Rule):
                 f"{' + '.join(f'{ln.code} (line {ln.line_id})' for ln in lines)} on {day}: benign destruction is "
                 f"one code per session, {keep.code} alone, one unit ({why}). Remove "
                 f"{', '.join(f'{ln.code} (line {ln.line_id})' for ln in drop)} ({money(impact)}).",
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE,
-                    tuple(line.line_id for line in drop),
-                    f"keep {keep.code} alone",
-                ),
+                fix=remove_line(tuple(line.line_id for line in drop), f"keep {keep.code} alone", Applicability.SAFE),
                 revenue_impact=impact,
             )

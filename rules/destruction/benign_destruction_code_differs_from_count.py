@@ -7,12 +7,13 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.destruction._common import BENIGN, any_contradicted, contradicted, session_count
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import BENIGN, any_contradicted, contradicted, session_count
+from rules.facts.payable import paid_note
+from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
+from rules.fixes import merge_lines, replace_code, set_units
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
-from rules.units._payable import paid_note
 
 
 @register(code="DES004", slug="benign-destruction-code-differs-from-count", status=Stable("0.1.0"))
@@ -73,18 +74,13 @@ class BenignDestructionCodeDiffersFromCount(Rule):
                 impact = delta(ctx, day, billed, after)
                 if code != line.code:
                     what = f"the chart documents {count} lesions, which is {code}"
-                    fix = Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with {code} x1",
-                        code=code,
-                        units=1,
+                    fix = replace_code(
+                        line.line_id, code, f"replace {line.code} with {code} x1", Applicability.SAFE, units=1
                     )
                     category = Category.CODE_SELECTION
                 else:
                     what = f"{code} is reported once per session whatever the lesion count"
-                    fix = Fix(FixAction.SET_UNITS, Applicability.SAFE, (line.line_id,), f"{code} x1", units=1)
+                    fix = set_units(line.line_id, 1, f"{code} x1", Applicability.SAFE)
                     category = Category.CODE_FAMILY
                 yield self.finding(
                     [line.line_id],
@@ -116,14 +112,7 @@ class BenignDestructionCodeDiffersFromCount(Rule):
             f"benign destruction is one code per session (lesion_count is per line, so the session is their sum), "
             f"and {count} lesions are {target.code} x1, reported alone. Merge lines {', '.join(ids)} into "
             f"{target.code} x1 ({paid_note(ctx, day, billed, after, impact)}).",
-            fix=Fix(
-                FixAction.MERGE_LINES,
-                Applicability.SAFE,
-                ids,
-                f"bill {target.code} x1",
-                code=target.code,
-                units=1,
-            ),
+            fix=merge_lines(ids, f"bill {target.code} x1", Applicability.SAFE, code=target.code, units=1),
             revenue_impact=impact,
             category=Category.CODE_SELECTION,
             severity=Severity.WARNING if impact > 0 else None,

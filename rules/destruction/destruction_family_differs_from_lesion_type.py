@@ -7,9 +7,9 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.destruction._common import (
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import (
     BENIGN,
     LESION_TYPES,
     MALIGNANT,
@@ -20,9 +20,10 @@ from rules.destruction._common import (
     skin_tag_diagnoses,
     skin_tags_only,
 )
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.fixes import add_line, merge_lines, replace_code
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
 
 _FAMILY_OF_TYPE = {"premalignant": PREMALIGNANT, "benign": BENIGN, "malignant": MALIGNANT}
 
@@ -134,12 +135,11 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 ids,
                 f"{lead} Count the tags in the chart (lesion_count) and recode line {ids[0]} to {target.code}, adding "
                 "11201 units for tags beyond 15.",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
+                fix=replace_code(
                     ids[:1],
+                    target.code,
                     f"recode as {target.code} if the chart documents skin tags",
-                    code=target.code,
+                    Applicability.NEEDS_DOCUMENTATION,
                     units=1,
                 ),
             )
@@ -188,12 +188,11 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 ids,
                 f"{lead} destruction. Count the lesions in the chart and code {kind} "
                 f"destruction{f' starting with {first.code}' if first else ''}.",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
+                fix=replace_code(
                     ids[:1],
+                    first.code if first else None,
                     f"recode as {kind} destruction",
-                    code=first.code if first else None,
+                    Applicability.NEEDS_DOCUMENTATION,
                     units=1,
                 ),
             )
@@ -235,23 +234,14 @@ class DestructionFamilyDiffersFromLesionType(Rule):
             ids,
             f"{what} {coded}: merge line(s) {', '.join(ids)} into {target.code} x1"
             f"{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
-            fix=Fix(
-                FixAction.MERGE_LINES, Applicability.SAFE, ids, f"recode as {target.code}", code=target.code, units=1
-            ),
+            fix=merge_lines(ids, f"recode as {target.code}", Applicability.SAFE, code=target.code, units=1),
             revenue_impact=impact,
         )
         if addon and extra:
             yield self.finding(
                 ids,
                 f"{addon_what} {addon.code} x{extra}{addon_note}.",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add {addon.code} x{extra}",
-                    code=addon.code,
-                    units=extra,
-                ),
+                fix=add_line(addon.code, extra, f"add {addon.code} x{extra}", Applicability.SAFE),
             )
 
     def _to_malignant(self, ctx: ClaimContext, day: date, lead: str, group: list[ClaimLine]) -> Iterator[Finding]:
@@ -278,13 +268,6 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 [line.line_id],
                 f"{lead} destruction. A {doc.lesion_diameter_cm:.1f} cm malignant lesion on the {doc.body_region} is "
                 f"{target.code}: replace {line.code} on line {line.line_id} ({money(impact)}).",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace with {target.code}",
-                    code=target.code,
-                    units=1,
-                ),
+                fix=replace_code(line.line_id, target.code, f"replace with {target.code}", Applicability.SAFE, units=1),
                 revenue_impact=impact,
             )

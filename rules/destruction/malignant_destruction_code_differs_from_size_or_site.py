@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.destruction._common import MALIGNANT, contradicted
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import MALIGNANT, contradicted
+from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
 
 
 @register(code="DES006", slug="malignant-destruction-code-differs-from-size-or-site", status=Stable("0.1.0"))
@@ -72,12 +73,8 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
                     f"{line.code} on line {line.line_id} does not match the documented {' and '.join(facts)}: "
                     f"malignant destruction of that lesion is {target.code}. Replace {line.code} with "
                     f"{target.code} ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with {target.code}",
-                        code=target.code,
+                    fix=replace_code(
+                        line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE
                     ),
                     revenue_impact=impact,
                     severity=Severity.WARNING if impact > 0 else None,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.destruction._common import PREMALIGNANT, any_contradicted, session_count
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, any_contradicted, session_count
+from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
 
 
 @register(code="DES001", slug="premalignant-destruction-15-plus-with-17000", status=Stable("0.1.0"))
@@ -60,11 +61,8 @@ class PremalignantDestruction15PlusWith17000(Rule):
                     f"{billed}: {alone[0].code} is reported alone and only for {threshold} or more lesions, but "
                     f"the chart documents {count}. Remove {alone[0].code} (line {alone[0].line_id}) and bill the "
                     f"first lesion plus one add-on unit per further lesion ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE,
-                        tuple(line.line_id for line in alone),
-                        f"remove {alone[0].code}",
+                    fix=remove_line(
+                        tuple(line.line_id for line in alone), f"remove {alone[0].code}", Applicability.SAFE
                     ),
                     revenue_impact=impact,
                 )
@@ -83,11 +81,10 @@ class PremalignantDestruction15PlusWith17000(Rule):
                 f"{'/'.join(sorted({line.code for line in stacked}))}; {why}. Remove line(s) "
                 f"{', '.join(line.line_id for line in stacked)} ({money(impact)})"
                 + ("." if documented else "; count the lesions in the chart first."),
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE if documented else Applicability.NEEDS_DOCUMENTATION,
+                fix=remove_line(
                     tuple(line.line_id for line in stacked),
                     f"keep {alone[0].code} alone",
+                    Applicability.SAFE if documented else Applicability.NEEDS_DOCUMENTATION,
                 ),
                 revenue_impact=impact,
             )

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count
+from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
+from rules.fixes import add_line, merge_lines, remove_line
 from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
 
 
 @register(code="DES002", slug="premalignant-destruction-units-differ-from-count", status=Stable("0.1.0"))
@@ -109,11 +110,10 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 f"{target.code} x1, "
                 f"reported alone. Merge line(s) {', '.join(ln.line_id for ln in stack)} into {target.code} x1 "
                 f"({money(impact)}).",
-                fix=Fix(
-                    FixAction.MERGE_LINES,
-                    Applicability.SAFE,
+                fix=merge_lines(
                     tuple(ln.line_id for ln in stack),
                     f"bill {target.code} x1",
+                    Applicability.SAFE,
                     code=target.code,
                     units=1,
                 ),
@@ -161,9 +161,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 yield self.finding(
                     [ln.line_id for ln in addons],
                     f"{addons[0].code} on lines {shown}: {why}. Fix: add {target.code} x1 ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.ADD_LINE, Applicability.SAFE, (), f"add {target.code} x1", code=target.code, units=1
-                    ),
+                    fix=add_line(target.code, 1, f"add {target.code} x1", Applicability.SAFE),
                     revenue_impact=impact,
                 )
         elif primaries and primaries[0].units != 1:
@@ -189,9 +187,9 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 list(ids),
                 f"+{addon.code} is billed on {len(addons)} lines ({', '.join(ids)}) for {count} lesions {source}: "
                 f"bill it on one line, x{want} ({money(impact)}).",
-                fix=Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"+{addon.code} x{want}", units=want)
+                fix=merge_lines(ids, f"+{addon.code} x{want}", Applicability.SAFE, units=want)
                 if want
-                else Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove +{addon.code}"),
+                else remove_line(ids, f"remove +{addon.code}", Applicability.SAFE),
                 revenue_impact=impact,
             )
         elif addons:
@@ -220,14 +218,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 [ln.line_id for ln in primaries + alone],
                 f"{count} premalignant lesions {source} on {day}{recoded}: add +{addon.code} x{want} for lesions "
                 f"2-{count} ({money(impact)}).",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add +{addon.code} x{want}",
-                    code=addon.code,
-                    units=want,
-                ),
+                fix=add_line(addon.code, want, f"add +{addon.code} x{want}", Applicability.SAFE),
                 revenue_impact=impact,
                 severity=Severity.WARNING if impact > 0 else None,
             )
@@ -247,12 +238,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
             f"{count} premalignant lesions documented on {day}: {head.code} is the first lesion of the session, "
             f"reported once whatever the number of areas{rest}. Fix: remove line(s) {', '.join(ids)} "
             f"({money(impact)}).",
-            fix=Fix(
-                FixAction.REMOVE_LINE,
-                Applicability.SAFE,
-                ids,
-                f"remove the extra {head.code} line(s) {', '.join(ids)}",
-            ),
+            fix=remove_line(ids, f"remove the extra {head.code} line(s) {', '.join(ids)}", Applicability.SAFE),
             revenue_impact=impact,
         )
 

@@ -7,11 +7,12 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.destruction._common import SKIN_TAGS, by_role, session_count, session_tally
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import SKIN_TAGS, by_role, session_count, session_tally
+from rules.facts.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
+from rules.fixes import add_line, merge_lines, remove_line, replace_code, set_units
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
 
 
 @register(code="TAG001", slug="skin-tag-units-differ-from-count", status=Stable("0.1.0"))
@@ -64,7 +65,7 @@ class SkinTagUnitsDifferFromCount(Rule):
                     [head.line_id],
                     f"{head.code} x{head.units} on line {head.line_id}: {head.code} is reported once for up to 15 "
                     f"tags; more tags are add-on units. Set line {head.line_id} to 1 unit ({money(impact)}).",
-                    fix=Fix(FixAction.SET_UNITS, Applicability.SAFE, (head.line_id,), f"{head.code} x1", units=1),
+                    fix=set_units(head.line_id, 1, f"{head.code} x1", Applicability.SAFE),
                     revenue_impact=impact,
                 )
             addon = table.addon_of(head.code)
@@ -79,16 +80,14 @@ class SkinTagUnitsDifferFromCount(Rule):
             why = f"{count} tags {'documented' if documented else 'billed'} = {head.code} + {addon.code} x{want}"
             if have and want:
                 ids = tuple(line.line_id for line in have)
-                fix = Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"{addon.code} x{want}", units=want)
+                fix = merge_lines(ids, f"{addon.code} x{want}", Applicability.SAFE, units=want)
                 how = f"set {addon.code} (line {ids[0]}) to {want} unit(s)"
             elif have:
                 ids = tuple(line.line_id for line in have)
-                fix = Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove {addon.code}")
+                fix = remove_line(ids, f"remove {addon.code}", Applicability.SAFE)
                 how = f"remove {addon.code} (line(s) {', '.join(ids)})"
             else:
-                fix = Fix(
-                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
-                )
+                fix = add_line(addon.code, want, f"add {addon.code} x{want}", Applicability.SAFE)
                 how = f"add {addon.code} x{want}"
             yield self.finding(
                 [head.line_id, *(line.line_id for line in have)],
@@ -124,14 +123,7 @@ class SkinTagUnitsDifferFromCount(Rule):
             f"{first_addon.code} on line {first_addon.line_id} is billed without {primary}, but the chart documents "
             f"{count} tag(s): the first 15 tags are {primary}, each further 10 or part thereof {addon.code}. "
             f"Recode line {first_addon.line_id} to {primary} x1{extra} ({money(impact)}).",
-            fix=Fix(
-                FixAction.REPLACE_CODE,
-                Applicability.SAFE,
-                (first_addon.line_id,),
-                f"{primary} x1",
-                code=primary,
-                units=1,
-            ),
+            fix=replace_code(first_addon.line_id, primary, f"{primary} x1", Applicability.SAFE, units=1),
             revenue_impact=impact,
         )
         if want:
@@ -139,9 +131,7 @@ class SkinTagUnitsDifferFromCount(Rule):
                 [first_addon.line_id],
                 f"{count} tags documented: after {primary} x1, bill {addon.code} x{want} (each additional 10 tags or "
                 "part thereof beyond 15).",
-                fix=Fix(
-                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
-                ),
+                fix=add_line(addon.code, want, f"add {addon.code} x{want}", Applicability.SAFE),
                 category=Category.REVENUE_OPPORTUNITY,
                 severity=Severity.WARNING,
             )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import as_resubmitted, classes, counterpart, pointed
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import as_resubmitted, classes, counterpart, pointed
+from rules.facts.sites import EXCISION_CODES, delta, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, delta, money
 
 
 @register(code="DXM002", slug="benign-excision-with-malignant-diagnosis", status=Stable("0.1.0"))
@@ -76,12 +77,11 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
                 f"{head}: benign vs malignant excision follows the final pathology. If the pathology report confirms "
                 f"malignancy, replace {line.code} with {other.code} ({money(impact)}); otherwise correct the "
                 "diagnosis.",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
-                    (line.line_id,),
+                fix=replace_code(
+                    line.line_id,
+                    other.code,
                     f"replace {line.code} with {other.code} if pathology is malignant",
-                    code=other.code,
+                    Applicability.NEEDS_DOCUMENTATION,
                 ),
                 revenue_impact=impact,
             )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
+from rules.facts.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
 
 _NOT_MALIGNANT = {"benign", "uncertain", "premalignant"}
 
@@ -92,12 +93,11 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
                 )
                 + f": if the final pathology is malignant, point to that diagnosis;{hint} otherwise recode "
                 + (f"{line.code} as {other.code}." if other else "the procedure for a benign lesion."),
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
-                    (line.line_id,),
+                fix=replace_code(
+                    line.line_id,
+                    other.code,
                     f"recode as {other.code} if pathology is benign",
-                    code=other.code,
+                    Applicability.NEEDS_DOCUMENTATION,
                 )
                 if other
                 else None,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import claim_diagnoses_of_class, classes
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import claim_diagnoses_of_class, classes
+from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, family_lines
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, family_lines
 
 
 @register(code="DXM004", slug="premalignant-destruction-without-actinic-keratosis", status=Stable("0.1.0"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import classes, pointed
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import classes, pointed
+from rules.facts.sites import PROCEDURE_CODES
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import PROCEDURE_CODES
 
 
 @register(code="DXM003", slug="screening-diagnosis-only-on-procedure", status=Stable("0.1.0"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
 from rules.model import Finding, Rule, Severity
 
 

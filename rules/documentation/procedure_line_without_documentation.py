@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
+from rules.facts.sites import PROCEDURE_CODES
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import PROCEDURE_CODES
 
 
 @register(code="DOC006", slug="procedure-line-without-documentation", status=Stable("0.1.0"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
 from rules.documentation._checklist import Need, documented, gap, missing
+from rules.facts.context import ClaimContext
+from rules.facts.sites import REPAIR_CODES
 from rules.model import Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import REPAIR_CODES
 
 NEEDS = (
     Need("repair_length_cm", "the summed length selects the code", True),

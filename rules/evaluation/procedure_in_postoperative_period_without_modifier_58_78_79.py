@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import POSTOP_DAYS, Procedure, claim_procedures
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
+from rules.facts.surgery import POSTOP_DAYS, Procedure, claim_procedures
+from rules.fixes import add_modifier
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
 
@@ -123,12 +124,11 @@ class ProcedureInPostoperativePeriodWithoutModifier587879(Rule):
             f"{line.code} (line {line.line_id}) on {line.service_date} is billed without 58, 78 or 79 and falls in "
             f"the post-operative period of {surgery}. {_POLICY}. {advice} Do not append a modifier the chart does "
             "not support.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=add_modifier(
+                line.line_id,
+                modifier,
                 f"append {modifier} to {line.code} if the chart documents it ({MODIFIER_MEANING[modifier]})",
-                modifier=modifier,
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=ctx.revenue(line.code, line.units, line.service_date),
         )

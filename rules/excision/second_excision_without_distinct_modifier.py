@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.excision._expected import FAMILIES
+from rules.facts.context import ClaimContext
+from rules.facts.excision import FAMILIES
+from rules.facts.lesions import lines_needing_distinct_modifier
+from rules.facts.sites import EXCISION_CODES, amount, family_lines
 from rules.model import Category, Finding, Rule, Severity, Stable
-from rules.modifiers.repeated_code_without_distinct_modifier import lines_needing_distinct_modifier
 from rules.registry import register
-from rules.sites import EXCISION_CODES, amount, family_lines
 
 
 @register(code="EXC004", slug="second-excision-without-distinct-modifier", status=Stable("0.1.0"))

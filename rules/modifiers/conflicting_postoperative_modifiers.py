@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
 from rules.model import Category, Finding, Rule, Severity, Stable
-from rules.modifiers_common import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
 from rules.registry import register
 
 

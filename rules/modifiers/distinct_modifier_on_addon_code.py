@@ -7,11 +7,12 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import planned_code
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.biopsy import planned_code
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import DISTINCT_SERVICE
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.modifiers._addon import judges_59, removes_distinct_modifiers
-from rules.modifiers_common import DISTINCT_SERVICE
 from rules.registry import register
 
 
@@ -85,11 +86,5 @@ class DistinctModifierOnAddonCode(Rule):
             f"bypasses nothing and should never be appended (AAD 'Modifier madness'): remove {modifier} from line "
             f"{line.line_id}. If the add-on's lesions are distinct from another procedure, the modifier belongs on the "
             "primary's column-2 line, not on the add-on.",
-            fix=Fix(
-                FixAction.REMOVE_MODIFIER,
-                Applicability.SAFE,
-                (line.line_id,),
-                title,
-                modifier=modifier,
-            ),
+            fix=remove_modifier(line.line_id, modifier, title, Applicability.SAFE),
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import documented_group, entry, expected_code, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import documented_group, entry, expected_code, lesions
+from rules.facts.sites import MOHS_CODES, delta, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES, delta, money
 
 
 @register(code="MOH001", slug="mohs-addon-with-other-site-primary", status=Stable("0.1.0"))
@@ -63,12 +64,8 @@ class MohsAddonWithOtherSitePrimary(Rule):
                         f"another site group; this lesion's first stage is {primary_target.code} (line "
                         f"{lesion.primary.line_id}), whose additional stages are {target.code}. Replace {line.code} "
                         f"with {target.code} ({money(impact)}).",
-                        fix=Fix(
-                            FixAction.REPLACE_CODE,
-                            Applicability.SAFE,
-                            (line.line_id,),
-                            f"replace {line.code} with {target.code}",
-                            code=target.code,
+                        fix=replace_code(
+                            line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE
                         ),
                         revenue_impact=impact,
                         severity=Severity.WARNING if impact > 0 else None,

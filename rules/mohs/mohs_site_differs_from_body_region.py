@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import documented_group, entry, expected_code, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import documented_group, entry, expected_code, lesions
+from rules.facts.sites import MOHS_CODES, delta, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES, delta, money
 
 
 @register(code="MOH002", slug="mohs-site-differs-from-body-region", status=Stable("0.1.0"))
@@ -59,12 +60,8 @@ class MohsSiteDiffersFromBodyRegion(Rule):
                         f"Line {line.line_id} bills {line.code} ({billed.site_group.removeprefix('mohs_')}) but the "
                         f"chart documents the {ctx.doc(line).body_region} ({group.removeprefix('mohs_')}): Mohs is "
                         f"coded by the lesion's site group. Replace {line.code} with {target.code} ({money(impact)}).",
-                        fix=Fix(
-                            FixAction.REPLACE_CODE,
-                            Applicability.SAFE,
-                            (line.line_id,),
-                            f"replace {line.code} with {target.code}",
-                            code=target.code,
+                        fix=replace_code(
+                            line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE
                         ),
                         revenue_impact=impact,
                         severity=Severity.WARNING if impact > 0 else None,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import FAMILY, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import FAMILY, lesions
+from rules.facts.sites import BIOPSY_CODES, lines_of, same_lesion
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import BIOPSY_CODES, lines_of, same_lesion
 
 
 @register(code="MOH005", slug="same-day-biopsy-of-mohs-lesion", status=Stable("0.1.0"))
@@ -72,10 +73,9 @@ class SameDayBiopsyOfMohsLesion(Rule):
                     ),
                     fix=None
                     if claimed
-                    else Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.NEEDS_DOCUMENTATION,
-                        (biopsy.line_id,),
+                    else remove_line(
+                        biopsy.line_id,
                         f"remove {biopsy.code} unless no prior pathology existed",
+                        Applicability.NEEDS_DOCUMENTATION,
                     ),
                 )

@@ -11,7 +11,7 @@ from schemas.remit import Adjustment, Remit, RemitLine
 from schemas.rework import ReworkAction
 from schemas.types import HC
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
 from rules.ruleset import PayerProfile, RuleSet
 
 ZERO = Decimal("0.00")

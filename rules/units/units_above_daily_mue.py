@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.ncci import MueEdit
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.recode import family_recode
+from rules.fixes import merge_lines, remove_line, set_units
+from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
 from rules.registry import register
 from rules.scope import ClaimShape, EditIndex
-from rules.units._recode import family_recode
 from rules.units.units_above_line_mue import DENIAL, mai_meaning, mue_basis
 
 
@@ -112,13 +113,13 @@ class UnitsAboveDailyMue(Rule):
         recoded = successor is not None
         applicability = Applicability.SAFE if absolute and not recoded else Applicability.DISPLAY_ONLY
         if edit.value == 0:
-            fix = Fix(FixAction.REMOVE_LINE, applicability, ids, f"remove {code}")
+            fix = remove_line(ids, f"remove {code}", applicability)
             todo = f"Remove {where}: an MUE of 0 means Medicare does not pay {code}."
         elif len(ids) == 1:
-            fix = Fix(FixAction.SET_UNITS, applicability, ids, f"{code} x{edit.value}", units=edit.value)
+            fix = set_units(ids, edit.value, f"{code} x{edit.value}", applicability)
             todo = f"Set {where} to {edit.value} unit(s)."
         else:
-            fix = Fix(FixAction.MERGE_LINES, applicability, ids, f"one {code} line x{edit.value}", units=edit.value)
+            fix = merge_lines(ids, f"one {code} line x{edit.value}", applicability, units=edit.value)
             todo = f"Bill one {code} line with {edit.value} unit(s) instead of {where}."
         if successor is not None:
             todo = (

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from benchmarks.generate import generate
-from rules.context import ClaimContext
 from rules.engine import claim_shape, evaluate
+from rules.facts.context import ClaimContext
 from rules.model import Rule
 from rules.scope import EditIndex
 from rules.testing import default_ruleset, make_claim

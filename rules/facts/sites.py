@@ -8,11 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import ANATOMIC, DISTINCT_SERVICE
+from schemas.claim import ClaimLine
 
 T = TypeVar("T")
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.model import Applicability, Fix, FixAction
-from rules.mohs._lesions import lesions as mohs_lesions
-from rules.sites import delta, memo, same_lesion
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import lesions as mohs_lesions
+from rules.facts.sites import delta, memo, same_lesion
+from rules.fixes import replace_code
+from rules.model import Applicability, Fix
+from schemas.claim import ClaimLine
 
 FAMILY = "biopsy"
 
@@ -193,11 +193,7 @@ def recode(ctx: ClaimContext, plan: BiopsyPlan, planned: PlannedLine, title: str
     """The safe fix that moves a planned line to its target code, and the revenue that changes."""
     line, target = planned.line, planned.target
     impact = delta(ctx, plan.day, [(line.code, line.units)], [(target.code, line.units)])
-    fix = Fix(
-        FixAction.REPLACE_CODE,
-        Applicability.SAFE,
-        (line.line_id,),
-        title or f"replace {line.code} with {target.code}",
-        code=target.code,
+    fix = replace_code(
+        line.line_id, target.code, title or f"replace {line.code} with {target.code}", Applicability.SAFE
     )
     return fix, impact

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
 from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
-from rules.modifiers_common import EM_CODES
 
 _ONE_DAY = timedelta(days=1)
 POSTOP_DAYS = {"010": 10, "090": 90}

@@ -7,13 +7,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar, overload
 
-from schemas.claim import Claim, ClaimLine, Documentation
-from schemas.types import HC
-
 from rules.data.ncci import AddonTable, MueTable, PtpTable, overlay_addons, overlay_mue, overlay_ptp
 from rules.data.pfs import FeeCode, FeeSchedule
 from rules.data.table import Versioned
 from rules.ruleset import PayerProfile, RuleSet
+from schemas.claim import Claim, ClaimLine, Documentation
+from schemas.types import HC
 
 _EMPTY_DOC = Documentation()
 _CENT = Decimal("0.01")

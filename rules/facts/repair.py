@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.excision._expected import FAMILIES as EXCISION_FAMILIES
-from rules.excision._expected import effective_code
+from rules.facts.context import ClaimContext
+from rules.facts.excision import FAMILIES as EXCISION_FAMILIES
+from rules.facts.excision import effective_code
+from rules.facts.sites import lines_of, memo, same_lesion
 from rules.model import Applicability, Fix, FixAction
-from rules.sites import lines_of, memo, same_lesion
+from schemas.claim import ClaimLine
 
 KINDS = ("simple", "intermediate", "complex")
 FAMILIES = tuple(f"repair_{kind}" for kind in KINDS)

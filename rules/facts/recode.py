@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from schemas.claim import ClaimLine
-
-from rules.biopsy._plan import FAMILY as BIOPSY
-from rules.biopsy._plan import describe, plans
-from rules.context import ClaimContext
 from rules.data.families import CodeFamilies, FamilyEntry
-from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
-from rules.repair._common import coding, groups, kind_of
-from rules.sites import SHAVE_CODES
+from rules.facts.biopsy import FAMILY as BIOPSY
+from rules.facts.biopsy import describe, plans
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
+from rules.facts.repair import coding, groups, kind_of
+from rules.facts.sites import SHAVE_CODES
+from schemas.claim import ClaimLine
 
 # What a code reported once per lesion measures (code_families.csv): the excised diameter of each excision
 # (CPT 11400-11646), the diameter of each malignant lesion destroyed (17260-17286).
@@ -99,7 +98,7 @@ def _primary_of(ctx: ClaimContext, entry: FamilyEntry) -> str:
 
 
 def _biopsy_recode(ctx: ClaimContext, day: date, lines: list[ClaimLine]) -> str | None:
-    """The biopsy rules (BIO001-BIO004, one plan in rules/biopsy/_plan.py) recode these lines: a primary billed
+    """The biopsy rules (BIO001-BIO004, one plan in rules/facts/biopsy.py) recode these lines: a primary billed
     with more units (11104 x2 -> 11104 + 11105) or on several lines (two 11102 -> 11102 + 11103)."""
     ids = {line.line_id for line in lines}
     table = ctx.ruleset.families

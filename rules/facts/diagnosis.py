@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.excision._expected import expected
-from rules.sites import dx_classes
+from rules.facts.context import ClaimContext
+from rules.facts.excision import expected
+from rules.facts.sites import dx_classes
+from schemas.claim import ClaimLine
 
 # Which family a malignant code becomes when benign, and back (same site group and size step).
 COUNTERPART = {

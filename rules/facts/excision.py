@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.sites import delta, memo, site_group_of
+from rules.facts.context import ClaimContext
+from rules.facts.sites import delta, memo, site_group_of
+from schemas.claim import ClaimLine
 
 BENIGN = "excision_benign"
 MALIGNANT = "excision_malignant"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.sites import lines_of, memo, same_lesion, site_group_of
+from rules.facts.context import ClaimContext
+from rules.facts.sites import lines_of, memo, same_lesion, site_group_of
+from schemas.claim import ClaimLine
 
 FAMILY = "mohs"
 

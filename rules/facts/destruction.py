@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from rules.facts.context import ClaimContext
 from schemas.claim import ClaimLine
-
-from rules.context import ClaimContext
 
 PREMALIGNANT = "destruction_premalignant"
 BENIGN = "destruction_benign"
