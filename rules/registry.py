@@ -7,7 +7,8 @@ import pkgutil
 from collections.abc import Callable
 from typing import TypeVar
 
-from rules.model import Rule, RuleStatus
+from rules.model import RuleStatus
+from rules.rule import Rule
 
 R = TypeVar("R", bound=type[Rule])
 

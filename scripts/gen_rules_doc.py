@@ -14,8 +14,8 @@ import inspect
 import sys
 from pathlib import Path
 
-from rules.model import Rule
 from rules.registry import RULE_PACKAGES, RULE_REDIRECTS, discover
+from rules.rule import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "rules.md"

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
-from rules.model import Category, Finding, Preview, Rule, Severity
+from rules.model import Category, Finding, Preview, Severity
+from rules.rule import Rule
 from rules.registry import register
 
 

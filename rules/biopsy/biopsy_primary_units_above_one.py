@@ -8,8 +8,9 @@ from rules.facts.biopsy import plans
 from rules.facts.context import ClaimContext
 from rules.facts.sites import BIOPSY_CODES, delta, money
 from rules.fixes import add_line, set_units
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="BIO003", slug="biopsy-primary-units-above-one", status=Stable("0.1.0"))
@@ -43,7 +44,7 @@ class BiopsyPrimaryUnitsAboveOne(Rule):
     triggers = BIOPSY_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for plan in plans(ctx):
             for planned in plan.lines:
                 line, target = planned.line, planned.target

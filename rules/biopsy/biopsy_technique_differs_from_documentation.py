@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from rules.facts.biopsy import describe, plans, recode
 from rules.facts.context import ClaimContext
 from rules.facts.sites import BIOPSY_CODES, money
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="BIO004", slug="biopsy-technique-differs-from-documentation", status=Stable("0.1.0"))

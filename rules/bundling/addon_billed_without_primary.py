@@ -14,8 +14,9 @@ from rules.facts.destruction import PREMALIGNANT, SKIN_TAGS, premalignant_count,
 from rules.facts.mohs import documented_group, expected_code
 from rules.facts.mohs import lesions as mohs_lesions
 from rules.fixes import add_line, remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 
@@ -47,16 +48,16 @@ def recoded_by_family(ctx: ClaimContext, line: ClaimLine) -> bool:
     """
     if planned_line(ctx, line) is not None:
         return True
-    family = ctx.ruleset.families.family_of(line.code)
+    family = ctx.families.family_of(line.code)
     if family in (PREMALIGNANT, SKIN_TAGS):
-        same = [o for o in ctx.by_date[line.service_date] if ctx.ruleset.families.family_of(o.code) == family]
+        same = [o for o in ctx.by_date[line.service_date] if ctx.families.family_of(o.code) == family]
         if family == SKIN_TAGS:
             return session_count(ctx, same) is not None
         found = premalignant_count(ctx, same)
         return found is not None and found[1] and all(o.code != "17004" for o in same)
     for lesion in mohs_lesions(ctx, line.service_date):
         if any(stage.line_id == line.line_id for stage in lesion.stages):
-            billed = ctx.ruleset.families.get(line.code)
+            billed = ctx.families.get(line.code)
             group = documented_group(ctx, line) or (billed.site_group if billed is not None else None)
             if group is None or group != lesion.group:
                 return False

@@ -16,8 +16,9 @@ from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
 from rules.facts.repair import Group, coding, groups, included_repairs
 from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
 from rules.fixes import add_modifier, remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 _NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
@@ -29,7 +30,7 @@ _DEFINITIVE_PREFIXES = ("destruction_", "excision_", "mohs", "skin_tag_removal")
 
 
 def _family(ctx: ClaimContext, code: str) -> str | None:
-    return ctx.ruleset.families.family_of(code)
+    return ctx.families.family_of(code)
 
 
 def _definitive(ctx: ClaimContext, code: str) -> bool:
@@ -208,7 +209,7 @@ class Column2BilledWithColumn1(Rule):
     @staticmethod
     def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
         """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005)."""
-        families = ctx.ruleset.families
+        families = ctx.families
         first, second = families.get(pair.column1.code), families.get(column2.code)
         return (
             first is not None
@@ -281,10 +282,10 @@ class Column2BilledWithColumn1(Rule):
 
     def _same_lesion(self, ctx: ClaimContext, column2: ClaimLine, code: str, pair: _Pair, ids: list[str]) -> Finding:
         lesion = ctx.doc(column2).lesion_id
-        family = ctx.ruleset.families.get(column2.code)
+        family = ctx.families.get(column2.code)
         is_biopsy = family is not None and family.family == "biopsy"
         title = f"remove bundled {column2.code}"
-        column1_family = ctx.ruleset.families.get(pair.column1.code)
+        column1_family = ctx.families.get(pair.column1.code)
         mohs_biopsy = is_biopsy and column1_family is not None and column1_family.family == "mohs"
         if pair.bypass and mohs_biopsy:
             # 59 on the biopsy is left to MOH005 (`_owned_elsewhere`); here another modifier claims the distinction.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 _TABLES = (("ptp", "PTP"), ("mue", "MUE"), ("addon", "add-on code"))
@@ -59,7 +60,7 @@ class DateOfServiceWithoutEditTables(Rule):
             if not missing:
                 continue
             lines = ctx.by_date[day]
-            labels = ctx.ruleset.data_labels()
+            labels = ctx.tables.data_labels()
             loaded = "; ".join(f"{table}: {labels.get(table) or 'none'}" for table, _ in _TABLES)
             yield self.finding(
                 [line.line_id for line in lines],

@@ -9,8 +9,9 @@ from schemas.claim import ClaimLine
 from rules.facts.context import ClaimContext
 from rules.facts.lesions import same_service
 from rules.fixes import merge_lines, remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 # Office/outpatient E/M: one per physician (or same-specialty group) a day (MCPM ch. 12 §30.6.7.B).
@@ -80,7 +81,7 @@ class DuplicateServiceLine(Rule):
         shown = ", ".join(ids)
         code, day = first.code, first.service_date
         modifiers = f"-{'-'.join(first.modifiers)}" if first.modifiers else ""
-        family = ctx.ruleset.families.get(code)
+        family = ctx.families.get(code)
         fee = ctx.fee(code, day)
         if (fee is not None and fee.is_addon) or (family is not None and family.role == "addon"):
             total = sum(line.units for line in lines)
@@ -93,7 +94,7 @@ class DuplicateServiceLine(Rule):
         lesion = ctx.doc(first).lesion_id
         table = ctx.mue(day)
         edit = table.get(code) if table is not None else None
-        addon = ctx.ruleset.families.addon_of(code)
+        addon = ctx.families.addon_of(code)
         further = addon.code if addon is not None and addon.code != code else None
         # One unit per day makes a repeat certain to be denied, unless further services of the code are
         # reported with its add-on (a second 11102 may be a second biopsy, +11103): then it needs the chart.

@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import BENIGN, any_contradicted
 from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DES003", slug="benign-destruction-17110-with-17111", status=Stable("0.1.0"))
@@ -43,7 +44,7 @@ class BenignDestruction17110With17111(Rule):
     triggers = BENIGN_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, BENIGN):
             codes = {line.code for line in lines}
             if len(codes) < 2 or any_contradicted(ctx, lines):

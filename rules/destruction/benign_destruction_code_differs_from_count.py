@@ -12,8 +12,9 @@ from rules.facts.destruction import BENIGN, any_contradicted, contradicted, sess
 from rules.facts.payable import paid_note
 from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
 from rules.fixes import merge_lines, replace_code, set_units
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DES004", slug="benign-destruction-code-differs-from-count", status=Stable("0.1.0"))
@@ -54,7 +55,7 @@ class BenignDestructionCodeDiffersFromCount(Rule):
     triggers = BENIGN_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, BENIGN):
             if len({line.code for line in lines}) > 1:
                 continue  # DES003
@@ -99,7 +100,7 @@ class BenignDestructionCodeDiffersFromCount(Rule):
         if len(lines) < 2 or any_contradicted(ctx, lines):
             return None
         count = session_count(ctx, lines)
-        target = ctx.ruleset.families.counted(BENIGN, count) if count is not None else None
+        target = ctx.families.counted(BENIGN, count) if count is not None else None
         if count is None or target is None or target.code == lines[0].code:
             return None
         ids = tuple(line.line_id for line in lines)

@@ -22,8 +22,9 @@ from rules.facts.destruction import (
 )
 from rules.facts.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
 from rules.fixes import add_line, merge_lines, replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 _FAMILY_OF_TYPE = {"premalignant": PREMALIGNANT, "benign": BENIGN, "malignant": MALIGNANT}
 
@@ -69,7 +70,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     triggers = DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, PREMALIGNANT, BENIGN, MALIGNANT):
             groups: dict[tuple[str, str], list[ClaimLine]] = {}
             for line in lines:
@@ -92,7 +93,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     def _some_skin_tags(self, ctx: ClaimContext, line: ClaimLine) -> Iterator[Finding]:
         """A 17110/17111 line pointing to skin tags and to other lesions: the tags belong on their own 11200 line."""
         tags = skin_tag_diagnoses(ctx, line)
-        if not tags or ctx.ruleset.families.family_of(line.code) != BENIGN:
+        if not tags or ctx.families.family_of(line.code) != BENIGN:
             return
         others = ", ".join(dx for dx in ctx.diagnoses(line) if dx not in tags)
         yield self.finding(
@@ -106,7 +107,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
 
     def _to_skin_tags(self, ctx: ClaimContext, day: date, group: list[ClaimLine]) -> Iterator[Finding]:
         """17110/17111 lines whose pointed diagnoses are all skin tags (L91.8): 11200 (+11201 by count)."""
-        table = ctx.ruleset.families
+        table = ctx.families
         ids = tuple(ln.line_id for ln in group)
         billed = " + ".join(f"{ln.code} x{ln.units} (line {ln.line_id})" for ln in group)
         dxs = ", ".join(dict.fromkeys(dx for ln in group for dx in ctx.diagnoses(ln)))
@@ -158,7 +159,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     def _recode(
         self, ctx: ClaimContext, day: date, family: str, kind: str, group: list[ClaimLine], existing: list[ClaimLine]
     ) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         ids = tuple(ln.line_id for ln in group)
         billed = " + ".join(f"{ln.code} x{ln.units} (line {ln.line_id})" for ln in group)
         head = table.get(group[0].code)
@@ -223,7 +224,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     ) -> Iterator[Finding]:
         """Merge `group` into `target` x1 and add its add-on's units for `count` lesions (both safe: the chart
         documents the count). `what` and `addon_what` open the two messages, which go on with the codes."""
-        table = ctx.ruleset.families
+        table = ctx.families
         ids = tuple(ln.line_id for ln in group)
         addon = table.addon_of(target.code)
         extra = table.addon_units(addon, count) if addon else 0
@@ -245,7 +246,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
             )
 
     def _to_malignant(self, ctx: ClaimContext, day: date, lead: str, group: list[ClaimLine]) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         advice = (
             " Malignant destruction is coded per lesion, one line each, by site group and lesion diameter "
             "(17260-17286): document body region and diameter of each lesion and recode."

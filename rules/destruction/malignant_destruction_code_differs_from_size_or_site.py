@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import MALIGNANT, contradicted
 from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DES006", slug="malignant-destruction-code-differs-from-size-or-site", status=Stable("0.1.0"))
@@ -45,7 +46,7 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
     triggers = MALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, MALIGNANT):
             for line in lines:
                 billed = table.get(line.code)

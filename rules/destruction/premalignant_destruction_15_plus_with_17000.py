@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import PREMALIGNANT, any_contradicted, session_count
 from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DES001", slug="premalignant-destruction-15-plus-with-17000", status=Stable("0.1.0"))
@@ -45,7 +46,7 @@ class PremalignantDestruction15PlusWith17000(Rule):
     triggers = PREMALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, PREMALIGNANT):
             alone = [line for line in lines if (e := table.get(line.code)) is not None and e.role == "alone"]
             stacked = [line for line in lines if line not in alone]

@@ -12,8 +12,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count
 from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
 from rules.fixes import add_line, merge_lines, remove_line
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DES002", slug="premalignant-destruction-units-differ-from-count", status=Stable("0.1.0"))
@@ -80,7 +81,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
         addons: list[ClaimLine],
         alone: list[ClaimLine],
     ) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         target = table.counted(PREMALIGNANT, count)
         if target is None:
             return

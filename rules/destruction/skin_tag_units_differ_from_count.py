@@ -11,8 +11,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import SKIN_TAGS, by_role, session_count, session_tally
 from rules.facts.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
 from rules.fixes import add_line, merge_lines, remove_line, replace_code, set_units
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="TAG001", slug="skin-tag-units-differ-from-count", status=Stable("0.1.0"))
@@ -50,7 +51,7 @@ class SkinTagUnitsDifferFromCount(Rule):
     triggers = SKIN_TAG_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, SKIN_TAGS):
             roles = by_role(ctx, lines)
             if not roles["primary"]:
@@ -106,7 +107,7 @@ class SkinTagUnitsDifferFromCount(Rule):
 
         Without a count the add-on-code rule (AOC001) reports it; nothing is guessed here.
         """
-        table = ctx.ruleset.families
+        table = ctx.families
         if not addons or count is None:
             return
         first_addon = addons[0]

@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.diagnosis import as_resubmitted, classes, counterpart, pointed
 from rules.facts.sites import EXCISION_CODES, delta, money
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DXM002", slug="benign-excision-with-malignant-diagnosis", status=Stable("0.1.0"))

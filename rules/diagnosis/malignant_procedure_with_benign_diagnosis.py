@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.diagnosis import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
 from rules.facts.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 _NOT_MALIGNANT = {"benign", "uncertain", "premalignant"}
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from rules.facts.context import ClaimContext
 from rules.facts.diagnosis import claim_diagnoses_of_class, classes
 from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, family_lines
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="DXM004", slug="premalignant-destruction-without-actinic-keratosis", status=Stable("0.1.0"))

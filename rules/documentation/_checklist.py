@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from schemas.claim import ClaimLine
 
 from rules.facts.context import ClaimContext
-from rules.model import Finding, Rule, Severity
+from rules.model import Finding, Severity
+from rules.rule import Rule
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from rules.documentation._checklist import Need, documented, gap, missing
 from rules.facts.context import ClaimContext
 from rules.facts.sites import BIOPSY_CODES, family_lines
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 NEEDS = (
     Need("technique", "tangential/shave, punch or incisional selects 11102-11107", True),

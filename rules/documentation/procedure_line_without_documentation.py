@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
 from rules.facts.sites import PROCEDURE_CODES
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 
@@ -47,7 +48,7 @@ class ProcedureLineWithoutDocumentation(Rule):
         return shape.undocumented
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for line in ctx.lines:
             if line.documentation is not None or line.code not in PROCEDURE_CODES:
                 continue

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from rules.documentation._checklist import Need, documented, gap, missing
 from rules.facts.context import ClaimContext
 from rules.facts.sites import REPAIR_CODES
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 NEEDS = (
     Need("repair_length_cm", "the summed length selects the code", True),
@@ -47,7 +48,7 @@ class RepairWithoutLengthOrSite(Rule):
     triggers = REPAIR_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         lines = [
             line
             for line in ctx.lines

@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
 from rules.facts.surgery import POSTOP_DAYS, EmSituation, em_situations
 from rules.fixes import add_modifier, remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 

@@ -9,8 +9,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
 from rules.facts.surgery import codes, em_situations
 from rules.fixes import remove_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EVM005", slug="modifier-25-on-decision-for-major-surgery", status=Stable("0.1.0"))

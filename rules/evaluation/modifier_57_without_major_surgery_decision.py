@@ -9,8 +9,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
 from rules.facts.surgery import EmSituation, codes, em_situations
 from rules.fixes import remove_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EVM004", slug="modifier-57-without-major-surgery-decision", status=Stable("0.1.0"))

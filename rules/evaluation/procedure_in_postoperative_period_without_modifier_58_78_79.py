@@ -9,8 +9,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.modifiers import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
 from rules.facts.surgery import POSTOP_DAYS, Procedure, claim_procedures
 from rules.fixes import add_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 _SURGICAL = ("000", "010", "090")

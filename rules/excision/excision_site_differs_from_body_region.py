@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.excision import lines_with_step
 from rules.facts.sites import EXCISION_CODES, money
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EXC002", slug="excision-site-differs-from-body-region", status=Stable("0.1.0"))

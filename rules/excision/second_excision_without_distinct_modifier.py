@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.excision import FAMILIES
 from rules.facts.lesions import lines_needing_distinct_modifier
 from rules.facts.sites import EXCISION_CODES, amount, family_lines
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EXC004", slug="second-excision-without-distinct-modifier", status=Stable("0.1.0"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rules.facts.context import ClaimContext
 from schemas.claim import ClaimLine
+
+from rules.facts.context import ClaimContext
 
 PREMALIGNANT = "destruction_premalignant"
 BENIGN = "destruction_benign"
@@ -18,7 +19,7 @@ SKIN_TAG_DIAGNOSES = ("L918",)
 def skin_tags_only(ctx: ClaimContext, line: ClaimLine) -> bool:
     """True when a benign destruction line (17110/17111) treats skin tags: every pointed diagnosis is a skin-tag
     code and the documented lesion type, if any, is benign (coding-rules.md: 17110 is "not skin tags")."""
-    entry = ctx.ruleset.families.get(line.code)
+    entry = ctx.families.get(line.code)
     if entry is None or entry.family != BENIGN or ctx.doc(line).lesion_type not in (None, "benign"):
         return False
     pointed = ctx.diagnoses(line)
@@ -33,7 +34,7 @@ def skin_tag_diagnoses(ctx: ClaimContext, line: ClaimLine) -> list[str]:
 def contradicted(ctx: ClaimContext, line: ClaimLine) -> bool:
     """True when the line documents a lesion type other than its code family's, or skin tags on a benign
     destruction code (DES005's cases)."""
-    entry = ctx.ruleset.families.get(line.code)
+    entry = ctx.families.get(line.code)
     documented = ctx.doc(line).lesion_type
     return bool(entry and documented in LESION_TYPES and documented != entry.lesion_type) or skin_tags_only(ctx, line)
 
@@ -60,7 +61,7 @@ def session_tally(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool]
     documented), never dropped. When several head lines each carry a count (AKs on two areas billed as two
     17000 lines of 3 and 1), they are per-line counts and add up.
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     heads: list[ClaimLine] = []
     addons: list[ClaimLine] = []
     for line in lines:
@@ -91,7 +92,7 @@ def _billed_beyond_head(ctx: ClaimContext, heads: list[ClaimLine], addons: list[
     own count (one lesion without one), and the add-on units as billed (+17003: one lesion each; +11201: 10
     tags each, the last one at least one tag).
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     counted = next((line for line in heads if ctx.doc(line).lesion_count is not None), None)
     units = sum(line.units for line in addons)
     if counted is None or not units:
@@ -124,7 +125,7 @@ def premalignant_count(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, 
     if alone or not primaries:
         return None
     count = sum(line.units for line in primaries + addons)
-    head = ctx.ruleset.families.get(primaries[0].code)
+    head = ctx.families.get(primaries[0].code)
     if primaries[0].units == 1 and head is not None and count <= (head.count_max or count):
         return None  # nothing billed says more than the codes describe
     return count, False
@@ -150,7 +151,7 @@ def first(lines: list[ClaimLine], *codes: str) -> ClaimLine | None:
 def by_role(ctx: ClaimContext, lines: list[ClaimLine]) -> dict[str, list[ClaimLine]]:
     """The lines split by their code's role (primary, addon, alone) in code_families.csv."""
     out: dict[str, list[ClaimLine]] = {"primary": [], "addon": [], "alone": []}
-    table = ctx.ruleset.families
+    table = ctx.families
     for line in lines:
         entry = table.get(line.code)
         if entry is not None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from schemas.claim import ClaimLine
+
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.excision import expected
 from rules.facts.sites import dx_classes
-from schemas.claim import ClaimLine
 
 # Which family a malignant code becomes when benign, and back (same site group and size step).
 COUNTERPART = {
@@ -26,7 +27,7 @@ def pointed(ctx: ClaimContext, line: ClaimLine) -> str:
 
 def counterpart(ctx: ClaimContext, entry: FamilyEntry) -> FamilyEntry | None:
     """The code of the other pathology family for the same site and size (or lesion count 1)."""
-    table = ctx.ruleset.families
+    table = ctx.families
     family = COUNTERPART.get(entry.family)
     if family is None:
         return None
@@ -39,7 +40,7 @@ def counterpart(ctx: ClaimContext, entry: FamilyEntry) -> FamilyEntry | None:
 
 def claim_diagnoses_of_class(ctx: ClaimContext, wanted: str) -> list[tuple[int, str]]:
     """(pointer, code) of the claim's diagnoses of a class, e.g. to suggest re-pointing a line."""
-    table = ctx.ruleset.families
+    table = ctx.families
     return [(i, dx) for i, dx in enumerate(ctx.claim.diagnoses, start=1) if table.diagnosis_class(dx) == wanted]
 
 
@@ -56,4 +57,4 @@ def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> tuple[FamilyEntry | No
             f"{found.target.code} (line {line.line_id}, billed {line.code} and recoded by the documented pathology, "
             "EXC003)"
         )
-    return ctx.ruleset.families.get(line.code), f"{line.code} (line {line.line_id})"
+    return ctx.families.get(line.code), f"{line.code} (line {line.line_id})"

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from schemas.claim import ClaimLine
+
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.sites import delta, memo, site_group_of
-from schemas.claim import ClaimLine
 
 BENIGN = "excision_benign"
 MALIGNANT = "excision_malignant"
@@ -71,7 +72,7 @@ def expected(ctx: ClaimContext, line: ClaimLine) -> Expected | None:
 
 
 def _expected(ctx: ClaimContext, line: ClaimLine) -> Expected | None:
-    table = ctx.ruleset.families
+    table = ctx.families
     billed = table.get(line.code)
     if billed is None or billed.family not in FAMILIES:
         return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from schemas.claim import ClaimLine
+
 from rules.facts.context import ClaimContext
 from rules.facts.sites import distinct_lesions, has_distinct_modifier
 from rules.fixes import add_modifier
 from rules.model import Applicability, Fix
-from schemas.claim import ClaimLine
 
 
 def same_service(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from schemas.claim import ClaimLine
+
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.sites import lines_of, memo, same_lesion, site_group_of
-from schemas.claim import ClaimLine
 
 FAMILY = "mohs"
 
@@ -27,7 +28,7 @@ class MohsLesion:
 
 
 def entry(ctx: ClaimContext, line: ClaimLine) -> FamilyEntry | None:
-    return ctx.ruleset.families.get(line.code)
+    return ctx.families.get(line.code)
 
 
 def documented_group(ctx: ClaimContext, line: ClaimLine) -> str | None:
@@ -77,7 +78,7 @@ def expected_code(ctx: ClaimContext, line: ClaimLine, group: str) -> FamilyEntry
     found = entry(ctx, line)
     if found is None:
         return None
-    for other in ctx.ruleset.families.in_family(FAMILY):
+    for other in ctx.families.in_family(FAMILY):
         if other.role == found.role and other.measure == found.measure and other.site_group == group:
             return other
     return None

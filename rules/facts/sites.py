@@ -8,10 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from schemas.claim import ClaimLine
+
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import ANATOMIC, DISTINCT_SERVICE
-from schemas.claim import ClaimLine
 
 T = TypeVar("T")
 
@@ -55,7 +56,7 @@ def memo(ctx: ClaimContext, key: tuple[object, ...], compute: Callable[[], T]) -
 
 
 def family(ctx: ClaimContext, code: str) -> FamilyEntry | None:
-    return ctx.ruleset.families.get(code)
+    return ctx.families.get(code)
 
 
 def _line_families(ctx: ClaimContext) -> tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]]:
@@ -68,7 +69,7 @@ def _line_families(ctx: ClaimContext) -> tuple[frozenset[str | None], dict[date,
         "_line_families"
     )
     if found is None:
-        table = ctx.ruleset.families
+        table = ctx.families
         by_day = {day: [(table.family_of(line.code), line) for line in lines] for day, lines in ctx.by_date.items()}
         present = frozenset(family for pairs in by_day.values() for family, _ in pairs)
         found = cache["_line_families"] = (present, by_day)
@@ -93,7 +94,7 @@ def family_lines(ctx: ClaimContext, *families: str) -> Iterator[tuple[date, list
 
 def site_group_of(ctx: ClaimContext, scheme: str, line: ClaimLine) -> str | None:
     """The documented body region's site group in `scheme` (None when undocumented or ambiguous)."""
-    return ctx.ruleset.families.site_group(scheme, ctx.doc(line).body_region)
+    return ctx.families.site_group(scheme, ctx.doc(line).body_region)
 
 
 def same_lesion(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
@@ -174,7 +175,7 @@ def fmt_cm(value: float) -> str:
 
 def dx_classes(ctx: ClaimContext, line: ClaimLine) -> list[tuple[str, str | None]]:
     """The line's pointed diagnoses with their class (malignant, benign, uncertain, premalignant, screening)."""
-    table = ctx.ruleset.families
+    table = ctx.families
     return [(dx, table.diagnosis_class(dx)) for dx in ctx.diagnoses(line)]
 
 

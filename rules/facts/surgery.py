@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from schemas.claim import ClaimLine
+
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
-from schemas.claim import ClaimLine
 
 _ONE_DAY = timedelta(days=1)
 POSTOP_DAYS = {"010": 10, "090": 90}

@@ -10,7 +10,8 @@ from schemas.claim import ClaimLine
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES, MODIFIER_MEANING, is_cpt_procedure
 from rules.fixes import remove_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity
+from rules.model import Applicability, Category, Finding, Severity
+from rules.rule import Rule
 
 
 class EmOnlyModifierOnProcedure(Rule):

@@ -10,8 +10,9 @@ from schemas.claim import ClaimLine, Documentation
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import ANATOMIC, ANATOMIC_REGION, ANATOMIC_SIDE, CORONARY, MIRROR
 from rules.fixes import add_modifier, remove_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 # The documented body regions an anatomic modifier's region may be charted as (`face` when no more is said).
 _COMPATIBLE = {"eyelid": frozenset({"eyelid", "face"}), "hand": frozenset({"hand"}), "foot": frozenset({"foot"})}

@@ -11,9 +11,10 @@ from rules.facts.biopsy import planned_code
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import DISTINCT_SERVICE
 from rules.fixes import remove_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.modifiers._addon import judges_59, removes_distinct_modifiers
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD005", slug="distinct-modifier-on-addon-code", status=Stable("0.1.0"))

@@ -8,8 +8,9 @@ from typing import ClassVar
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import DISTINCT_SERVICE, is_em_like
 from rules.fixes import remove_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD011", slug="distinct-modifier-on-em", status=Stable("0.1.0"))

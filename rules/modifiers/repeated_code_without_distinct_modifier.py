@@ -10,8 +10,9 @@ from schemas.claim import ClaimLine
 from rules.facts.context import ClaimContext
 from rules.facts.lesions import Unmarked, lines_needing_distinct_modifier
 from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, family
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 # Families whose primary code describes one lesion, so that each further lesion is another line of the same

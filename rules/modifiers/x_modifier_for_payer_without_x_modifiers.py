@@ -8,9 +8,10 @@ from typing import ClassVar
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import MODIFIER_MEANING, X_MODIFIERS
 from rules.fixes import add_modifier
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.modifiers._addon import removes_distinct_modifiers
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD010", slug="x-modifier-for-payer-without-x-modifiers", status=Stable("0.1.0"))

@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.mohs import documented_group, entry, expected_code, lesions
 from rules.facts.sites import MOHS_CODES, delta, money
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOH001", slug="mohs-addon-with-other-site-primary", status=Stable("0.1.0"))

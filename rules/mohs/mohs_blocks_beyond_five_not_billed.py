@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.mohs import FAMILY, lesions
 from rules.facts.sites import MOHS_CODES, delta, lines_of, money
 from rules.fixes import add_line, merge_lines, remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOH004", slug="mohs-blocks-beyond-five-not-billed", status=Stable("0.1.0"))
@@ -44,7 +45,7 @@ class MohsBlocksBeyondFiveNotBilled(Rule):
     triggers = MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day in ctx.dates:
             stage_lines = [line for lesion in lesions(ctx, day) for line in lesion.lines]
             blocks = [ctx.doc(line).mohs_blocks for line in stage_lines]

@@ -9,8 +9,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.mohs import MohsLesion, expected_code, lesions
 from rules.facts.sites import MOHS_CODES, delta, money
 from rules.fixes import add_line, merge_lines, remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOH003", slug="mohs-stage-units-differ-from-documentation", status=Stable("0.1.0"))
@@ -51,7 +52,7 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
                 yield from self._judge(ctx, day, lesion)
 
     def _judge(self, ctx: ClaimContext, day: date, lesion: MohsLesion) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         stages = [s for line in lesion.lines if (s := ctx.doc(line).mohs_stage) is not None]
         primary = expected_code(ctx, lesion.primary, lesion.group)
         addon = table.addon_of(primary.code) if primary else None

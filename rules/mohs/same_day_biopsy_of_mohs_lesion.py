@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.mohs import FAMILY, lesions
 from rules.facts.sites import BIOPSY_CODES, lines_of, same_lesion
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 

@@ -14,8 +14,9 @@ from rules.facts.mohs import lesions
 from rules.facts.repair import coding, excision_lines, groups, is_small_benign
 from rules.facts.sites import EXCISION_CODES, MOHS_CODES, delta, lines_of, money, same_lesion
 from rules.fixes import add_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="REP005", slug="documented-repair-not-billed", status=Stable("0.1.0"))
@@ -71,7 +72,7 @@ class DocumentedRepairNotBilled(Rule):
                 small = excision not in mohs and is_small_benign(ctx, effective_code(ctx, excision))
                 if small or self._billed(ctx, day, excision):
                     continue
-                group = ctx.ruleset.families.site_group(f"repair_{doc.repair}", doc.body_region)
+                group = ctx.families.site_group(f"repair_{doc.repair}", doc.body_region)
                 if group is None:
                     yield self.finding(
                         [excision.line_id],
@@ -113,7 +114,7 @@ class DocumentedRepairNotBilled(Rule):
             )
             return
         impact = delta(ctx, day, [], want.pairs())
-        mohs = [ctx.ruleset.families.family_of(ex.code) == MOHS for ex in excisions]
+        mohs = [ctx.families.family_of(ex.code) == MOHS for ex in excisions]
         if all(mohs):
             after = "the Mohs surgery (000-day global; repairs after Mohs are billed separately)"
         elif any(mohs):

@@ -10,8 +10,9 @@ from rules.facts.payable import paid_note
 from rules.facts.repair import Group, addon_change, addon_fix, coding, excision_lines, groups, kind_of
 from rules.facts.sites import REPAIR_CODES, delta, money, same_lesion
 from rules.fixes import remove_line, replace_code
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="REP004", slug="repair-code-differs-from-documentation", status=Stable("0.1.0"))
@@ -60,7 +61,7 @@ class RepairCodeDiffersFromDocumentation(Rule):
 
     def _judge(self, ctx: ClaimContext, day: date, group: Group) -> Iterator[Finding]:
         line = group.primaries[0]
-        doc, billed = ctx.doc(line), ctx.ruleset.families.get(line.code)
+        doc, billed = ctx.doc(line), ctx.families.get(line.code)
         if billed is None or doc.repair_length_cm is None:
             return
         kind = doc.repair or kind_of(billed)

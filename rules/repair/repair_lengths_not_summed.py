@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.repair import addon_change, addon_fix, coding, groups
 from rules.facts.sites import REPAIR_CODES, delta, money
 from rules.fixes import merge_lines
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="REP003", slug="repair-lengths-not-summed", status=Stable("0.1.0"))

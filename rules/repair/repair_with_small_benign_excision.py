@@ -8,8 +8,9 @@ from rules.facts.context import ClaimContext
 from rules.facts.repair import included_repairs
 from rules.facts.sites import REPAIR_CODES, delta, money
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="REP002", slug="repair-with-small-benign-excision", status=Stable("0.1.0"))

@@ -12,7 +12,8 @@ from schemas.rework import ReworkAction
 from schemas.types import HC
 
 from rules.facts.context import ClaimContext
-from rules.ruleset import PayerProfile, RuleSet
+from rules.reference import PayerProfile
+from rules.ruleset import RuleSet
 
 ZERO = Decimal("0.00")
 EMPTY_DOC = Documentation()

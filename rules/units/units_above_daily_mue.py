@@ -10,8 +10,9 @@ from rules.data.ncci import MueEdit
 from rules.facts.context import ClaimContext
 from rules.facts.recode import family_recode
 from rules.fixes import merge_lines, remove_line, set_units
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 from rules.units.units_above_line_mue import DENIAL, mai_meaning, mue_basis
 
@@ -88,7 +89,7 @@ class UnitsAboveDailyMue(Rule):
                     continue
                 total = sum(line.units for line in same)
                 if total > edit.value:
-                    addon = ctx.ruleset.families.addon_of(code)
+                    addon = ctx.families.addon_of(code)
                     further = addon.code if addon is not None and addon.code != code else None
                     successor = family_recode(ctx, day, code, same)
                     basis = mue_basis(ctx, day, edit)

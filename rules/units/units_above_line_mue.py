@@ -11,8 +11,9 @@ from rules.data.ncci import MueEdit
 from rules.facts.context import ClaimContext
 from rules.facts.recode import family_recode, reported_per_lesion
 from rules.fixes import add_line, remove_line, set_units
-from rules.model import Applicability, Category, Finding, Rule, Severity, Stable
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
@@ -123,7 +124,7 @@ class UnitsAboveLineMue(Rule):
         extra = line.units - edit.value
         modifier = ctx.profile.distinct_modifier
         successor = family_recode(ctx, day, line.code, [line])
-        per_lesion = successor is None and reported_per_lesion(ctx.ruleset.families, line.code)
+        per_lesion = successor is None and reported_per_lesion(ctx.families, line.code)
         lines_needed = -(-extra // edit.value)  # a line edit caps every line: ceil(extra / MUE) new lines
         if successor is not None:
             todo = (
@@ -183,7 +184,7 @@ class UnitsAboveLineMue(Rule):
 
     @staticmethod
     def _why_not_split(ctx: ClaimContext, code: str) -> str:
-        families = ctx.ruleset.families
+        families = ctx.families
         entry = families.get(code)
         addon = families.addon_of(code)
         if entry is None:

@@ -18,8 +18,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rules.model import Rule
 from rules.registry import RULE_REDIRECTS, discover
+from rules.rule import Rule
 
 _STATUS_STYLE = {"stable": "green", "preview": "yellow", "deprecated": "red", "removed": "dim"}
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
