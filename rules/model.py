@@ -81,7 +81,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class RuleStatus:
-    """Lifecycle (style.md #13): preview rules count but never flag a claim."""
+    """Lifecycle: preview rules count but never flag a claim."""
 
     kind: Literal["preview", "stable", "deprecated", "removed"]
     since: str

@@ -43,7 +43,7 @@ class BiopsyAddonWithLowerPrimary(Rule):
 
     ## References
     AMA CPT 2026 parenthetical instructions for +11103/+11105/+11107; AAD DermWorld "Biopsy coding in 2019,
-    part 3"; coding-rules.md "Biopsies".
+    part 3"; AMA CPT 2026 biopsy guidelines (11102-11107).
     """
 
     name = "Biopsy add-on with a lower primary"

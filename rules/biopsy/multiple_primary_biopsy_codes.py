@@ -37,7 +37,7 @@ class MultiplePrimaryBiopsyCodes(Rule):
 
     ## References
     AMA CPT 2026 biopsy instructions (11102-11107); AAD DermWorld "Biopsy coding in 2019, part 3";
-    coding-rules.md "Biopsies" and errata.
+    AMA CPT 2026 biopsy guidelines (11102-11107) and errata.
     """
 
     name = "More than one primary biopsy code"

@@ -111,13 +111,13 @@ class Column2BilledWithColumn1(Rule):
     ## References
     NCCI Policy Manual for Medicare Services, ch. I (PTP edits, modifier indicators, NCCI-associated
     modifiers) and ch. III (biopsy with excision: biopsy is column 2); CMS MCD article A53399 (modifier 59);
-    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); coding-rules.md
-    "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
-    before the definitive procedure, decided it) and "Mohs" ("Same-day biopsy of the Mohs lesion only when
-    no prior pathology exists (then biopsy with 59)"; CMS billing article A56836); NCCI Policy Manual ch.
+    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); AMA CPT 2026
+    biopsy guidelines (a biopsy of the lesion then excised is part of that procedure unless its result, read
+    before the definitive procedure, decided it); CMS billing article A56836 (a same-day biopsy of the Mohs
+    lesion only when no prior pathology exists, then with 59); NCCI Policy Manual ch.
     III (simple repair is included in excisions: REP001; benign excision 0.5 cm or less includes repairs: REP002);
     AMA CPT repair guidelines (lengths of one classification and anatomic group are summed: REP003);
-    coding-rules.md "Biopsies" (add-on codes never carry 59/X{EPSU}; AAD "Modifier madness", 2019).
+    AAD "Modifier madness" (2019: add-on codes never carry 59/X{EPSU}).
     """
 
     name = "Column-2 code billed with its column-1 code"

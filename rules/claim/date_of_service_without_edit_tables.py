@@ -41,7 +41,7 @@ class DateOfServiceWithoutEditTables(Rule):
     No fix: load the missing quarter (CLAIMS_RULES__DATA_DIR) and replay the claim.
 
     ## References
-    CMS NCCI PTP, MUE and add-on code edit files (quarterly editions); style.md #14 (every finding carries
+    CMS NCCI PTP, MUE and add-on code edit files (quarterly editions); every finding carries
     the data version that produced it).
     """
 

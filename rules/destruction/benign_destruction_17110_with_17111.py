@@ -34,7 +34,7 @@ class BenignDestruction17110With17111(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17110 ("up to 14 lesions") and 17111 ("15 or more lesions");
-    coding-rules.md "Destruction" and errata.
+    AMA CPT 2026 destruction guidelines (17000-17286) and errata.
     """
 
     name = "17110 billed with 17111"

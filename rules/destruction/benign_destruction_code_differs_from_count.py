@@ -44,8 +44,8 @@ class BenignDestructionCodeDiffersFromCount(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17110 ("up to 14 lesions") and 17111 ("15 or more lesions");
-    coding-rules.md "Destruction" ("17111 for 15 or more (one unit, alone, never with 17110)"); contract.md
-    (`lesion_count`: lesions treated on this line).
+    AMA CPT 2026 destruction guidelines (17000-17286: 17111 is one unit, reported alone, never with 17110);
+    the claim schema (`lesion_count`: lesions treated on this line).
     """
 
     name = "Benign destruction code differs from the lesion count"

@@ -58,8 +58,8 @@ class DestructionFamilyDiffersFromLesionType(Rule):
 
     ## References
     AMA CPT 2026 destruction descriptors 17000-17004, 17110-17111, 17260-17286 and skin tag removal
-    descriptors 11200/+11201; coding-rules.md "Destruction" ("the code family follows the lesion type";
-    benign destruction is "warts, seborrheic keratoses, etc., not skin tags") and "Skin tags";
+    descriptors 11200/+11201 (the code family follows the lesion type: 17110 is "benign lesions other
+    than skin tags or cutaneous vascular proliferative lesions");
     ICD-10-CM 2026 L91.8 (skin tag, acrochordon; rules/data/diagnosis_classes.csv).
     """
 
@@ -125,7 +125,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 fix=None,
             )
             return
-        # contract.md: lesion_count is the lesions treated on that line, so several lines add up (each must say).
+        # the claim schema: lesion_count is the lesions treated on that line, so several lines add up (each must say).
         counts = [ctx.doc(ln).lesion_count for ln in group]
         count = None if None in counts else sum(c for c in counts if c is not None)
         target = table.counted(SKIN_TAGS, count or 1)

@@ -36,7 +36,7 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17260-17286; AAD DermWorld "Destruction codes for pre-malignant and malignant
-    lesions" (2011); coding-rules.md "Destruction".
+    lesions" (2011); AMA CPT 2026 destruction guidelines (17000-17286).
     """
 
     name = "Malignant destruction code differs from site or size"

@@ -35,8 +35,8 @@ class PremalignantDestruction15PlusWith17000(Rule):
     14 lesions (the erratum pattern). Otherwise `needs_documentation`: count the lesions first.
 
     ## References
-    AMA CPT 2026 descriptors 17000/+17003/17004; coding-rules.md "Destruction" and errata (billing guide
-    "Destruction code stacking").
+    AMA CPT 2026 descriptors 17000/+17003/17004 (17004, "15 or more lesions", is reported alone; the billing
+    guide's "Destruction code stacking" example that adds it to 17000 is wrong).
     """
 
     name = "17004 stacked with 17000/17003"

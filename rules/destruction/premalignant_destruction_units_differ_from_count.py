@@ -51,8 +51,8 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17000 ("first lesion"), +17003 ("second through 14 lesions, each"), 17004
-    ("15 or more lesions"); coding-rules.md "Destruction" ("17000 first lesion, +17003 each of lesions 2-14
-    (units = n - 1)"; 8 AKs = 17000 + 17003 x7; 20 AKs = 17004 x1); CMS NCCI add-on code edits (an add-on
+    ("15 or more lesions"): +17003 units = n - 1 for lesions 2-14 (8 AKs = 17000 + 17003 x7; 20 AKs =
+    17004 x1); CMS NCCI add-on code edits (an add-on
     alone is denied, CARC B15 / RARC N122).
     """
 

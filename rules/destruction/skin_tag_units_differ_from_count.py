@@ -41,7 +41,7 @@ class SkinTagUnitsDifferFromCount(Rule):
 
     ## References
     AMA CPT 2026 descriptors 11200 ("up to and including 15 lesions") and +11201 ("each additional 10
-    lesions, or part thereof"); coding-rules.md "Skin tags".
+    lesions, or part thereof"); AMA CPT 2026 11200/+11201 descriptors.
     """
 
     name = "Skin tag units differ from the count"

@@ -40,8 +40,8 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
     contradicts the documented pathology gets no fix: the coder picks the ICD-10-CM code from the report.
 
     ## References
-    coding-rules.md "Excisions" (C codes and in-situ D03/D04 are malignant; benign vs malignant follows final
-    pathology); AMA CPT excision guidelines.
+    AMA CPT 2026 excision guidelines (11400-11646: benign vs malignant follows the final pathology);
+    ICD-10-CM chapter 2 (C codes and in-situ D03/D04 are malignant neoplasms).
     """
 
     name = "Benign excision with a malignant diagnosis"

@@ -45,8 +45,8 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     change: no fix is proposed, since the specific ICD-10-CM code comes from the pathology report.
 
     ## References
-    coding-rules.md "Excisions" (benign vs malignant follows final pathology; D48.5 with benign excision);
-    AMA CPT excision and destruction guidelines; ICD-10-CM chapter 2 (neoplasms).
+    AMA CPT 2026 excision and destruction guidelines (benign vs malignant follows the final pathology);
+    ICD-10-CM chapter 2 (neoplasms; D48.5, uncertain behaviour, goes with a benign excision).
     """
 
     name = "Malignant procedure with only benign diagnoses"

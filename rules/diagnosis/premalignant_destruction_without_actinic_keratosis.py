@@ -35,7 +35,7 @@ class PremalignantDestructionWithoutActinicKeratosis(Rule):
 
     ## References
     AMA CPT 2026 17000-17004 ("premalignant lesions (e.g., actinic keratoses)"); ICD-10-CM L57.0;
-    coding-rules.md "Destruction".
+    AMA CPT 2026 destruction guidelines (17000-17286).
     """
 
     name = "Premalignant destruction without an actinic keratosis diagnosis"

@@ -14,7 +14,7 @@ from rules.rule import Rule
 
 @dataclass(frozen=True, slots=True)
 class Need:
-    field: str  # a documentation field (contract.md)
+    field: str  # a documentation field (schemas/claim.py `Documentation`)
     why: str  # what it supports
     selects_code: bool  # the code cannot be verified without it (warning) vs supporting detail (info)
 

@@ -41,7 +41,7 @@ class ExcisionWithoutSizeMarginSiteOrType(Rule):
 
     ## References
     Billing guide "Documentation Checklist" (excision); AMA CPT excision instructions (excised diameter);
-    coding-rules.md "Excisions".
+    AMA CPT 2026 excision guidelines (11400-11646).
     """
 
     name = "Excision without size, margin, site or pathology"

@@ -34,7 +34,8 @@ class ProcedureLineWithoutDocumentation(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist"; contract.md `documentation` (optional chart facts per line).
+    Billing guide "Documentation Checklist"; the claim line `documentation` (optional chart facts per line,
+    schemas/claim.py).
     """
 
     name = "Procedure line without documentation"

@@ -38,7 +38,7 @@ class RepairWithoutLengthOrSite(Rule):
 
     ## References
     Billing guide "Documentation Checklist" (excision: wound dimensions, closure type); AMA CPT repair
-    guidelines (12001-13160); coding-rules.md "Repairs".
+    guidelines (12001-13160); AMA CPT 2026 repair guidelines (12001-13160).
     """
 
     name = "Repair without length or site"

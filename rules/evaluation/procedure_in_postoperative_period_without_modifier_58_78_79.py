@@ -43,8 +43,7 @@ class ProcedureInPostoperativePeriodWithoutModifier587879(Rule):
     The global surgical package includes the post-operative care of the surgery, complications that do
     not need a return to the operating room among them (MCPM ch. 12 §40.1.A). A later procedure by the same
     physician within the global period is paid only with a modifier that says why it is separate:
-    coding-rules.md "58 (staged/planned procedure in the global period ...), 78 (return to OR, related),
-    79 (unrelated procedure in the global period)"; research-notes §6: 58 "Staged/related procedure by same
+    CPT modifier descriptors: 58 "Staged/related procedure by same
     physician during the post-op period (planned)", 78 "Unplanned return to OR/procedure room by same
     physician for a related procedure during post-op", 79 "Unrelated procedure by same physician during
     post-op period; starts a new global period; rules in MCPM Pub 100-04 Ch.12 §40". Without one the

@@ -39,7 +39,7 @@ class ExcisionMalignancyDiffersFromPathology(Rule):
 
     ## References
     AMA CPT 2026 excision guidelines (benign 11400-11446, malignant 11600-11646, "based on final
-    pathology"); coding-rules.md "Excisions".
+    pathology"); AMA CPT 2026 excision guidelines (11400-11646).
     """
 
     name = "Excision malignancy differs from pathology"

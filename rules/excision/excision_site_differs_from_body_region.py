@@ -34,8 +34,7 @@ class ExcisionSiteDiffersFromBodyRegion(Rule):
     `safe`: the line's own documentation names the body region.
 
     ## References
-    AMA CPT 2026 excision code descriptors (11400-11446, 11600-11646 anatomic groups); coding-rules.md
-    "Excisions".
+    AMA CPT 2026 excision code descriptors (11400-11446, 11600-11646 anatomic groups) and excision guidelines.
     """
 
     name = "Excision site group differs from the body region"

@@ -36,7 +36,7 @@ class ExcisionSizeDiffersFromExcisedDiameter(Rule):
     (the documentation rules ask for it).
 
     ## References
-    AMA CPT 2026 excision instructions (11400-11646: "excised diameter"); coding-rules.md "Excisions";
+    AMA CPT 2026 excision instructions (11400-11646: "excised diameter");
     AAPC "Know when to report excision or repair or both".
     """
 

@@ -38,8 +38,8 @@ class SecondExcisionWithoutDistinctModifier(Rule):
     modifiers that nothing tells apart, are left to the duplicate-line rule (DUP001).
 
     ## References
-    coding-rules.md "Excisions" ("a second excision in the same family carries a distinct modifier") and
-    "Distinct-service modifiers"; NCCI Policy Manual ch. I (modifiers 59/X{EPSU}; MUE MAI 1: additional
+    AMA CPT 2026 excision guidelines (11400-11646: each lesion excised is reported separately); NCCI
+    Policy Manual ch. I (modifiers 59/X{EPSU}; MUE MAI 1: additional
     lesions on separate lines with anatomic or distinct modifiers); CMS MCD article A53399 and CMS X{EPSU}
     guidance (2015); Med3000 / medicalcodingcorner examples (11603, 11402-59, 11401-59).
     """

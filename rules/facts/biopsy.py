@@ -169,7 +169,7 @@ def mohs_lesion_line(ctx: ClaimContext, line: ClaimLine) -> ClaimLine | None:
     """The same-day Mohs first stage of the lesion a biopsy line documents, or None.
 
     Such a biopsy is billable only when no prior pathology confirmed the lesion, then with 59 on the
-    biopsy (CMS article A56836; coding-rules.md "Mohs"): MOH005 asks the chart for it.
+    biopsy (CMS article A56836; AMA CPT 2026 Mohs guidelines (17311-17315)): MOH005 asks the chart for it.
     """
     billed = ctx.families.get(line.code)
     if billed is None or billed.family != FAMILY:

@@ -18,7 +18,7 @@ SKIN_TAG_DIAGNOSES = ("L918",)
 
 def skin_tags_only(ctx: ClaimContext, line: ClaimLine) -> bool:
     """True when a benign destruction line (17110/17111) treats skin tags: every pointed diagnosis is a skin-tag
-    code and the documented lesion type, if any, is benign (coding-rules.md: 17110 is "not skin tags")."""
+    code and the documented lesion type, if any, is benign (CPT 17110 excludes skin tags, which are 11200/+11201)."""
     entry = ctx.families.get(line.code)
     if entry is None or entry.family != BENIGN or ctx.doc(line).lesion_type not in (None, "benign"):
         return False
@@ -52,7 +52,8 @@ def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
 def session_tally(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool] | None:
     """Lesions treated in the session and whether the chart documents all of them, or None without a count.
 
-    contract.md defines `lesion_count` as the lesions treated on *that line*, so when add-on lines carry
+    The claim schema (schemas/claim.py `Documentation`) defines `lesion_count` as the lesions treated on *that
+    line*, so when add-on lines carry
     counts the session total is the sum over the family's lines (17000 with 1 + 17003 with 7 = 8 AKs; a
     head line without a count stands for its one lesion). When only the first line of the family carries a
     count that is more than its code describes, charts put the session total there (17000 documented with

@@ -1,10 +1,10 @@
 """Where an E/M line sits relative to the claim's procedures and their global surgery periods.
 
-Global periods come from the CY 2026 PFS relative value file (`ctx.fee(code).global_days`): 000 and 010
-are minor procedures, 090 major ones; ZZZ (add-on) follows its primary and XXX has no global period
-(research-notes §6). An add-on line billed without any of its primaries that day (17003 x3 for three AKs,
-which DES002 recodes to 17000 + 17003 x2) still stands for a procedure whose first unit was performed: it
-carries its primaries' global period (`addon_global`). Shared by the EVM rules so they agree on one
+Global periods come from the CY 2026 PFS relative value file (`ctx.fee(code).global_days`): 000 and 010 are minor
+procedures, 090 major ones; ZZZ (add-on) follows its primary and XXX has no global period (Medicare Claims Processing
+Manual ch. 12 §40.1; PFS global surgery indicators). An add-on line billed without any of its primaries that day
+(17003 x3 for three AKs, which DES002 recodes to 17000 + 17003 x2) still stands for a procedure whose first unit was
+performed: it carries its primaries' global period (`addon_global`). Shared by the EVM rules so they agree on one
 reading of the claim.
 """
 
@@ -82,9 +82,10 @@ def addon_global(ctx: ClaimContext, line: ClaimLine) -> str:
     """The global period an add-on (ZZZ) line carries: its primaries' (add-on edit table in force), when none
     of them is billed that day and they share one global period of 000, 010 or 090; otherwise ZZZ.
 
-    research-notes §6: "ZZZ = add-on, included in primary's global". An add-on billed alone still means its
-    primary service was performed (the family rules recode it: DES002, TAG001, the biopsy plan), so an E/M
-    that day is in that procedure's package. With the primary billed, the primary line already says so.
+    CMS PFS relative value file: global indicator ZZZ is an add-on, included in the global period of its primary. An
+    add-on billed alone still means its primary service was performed (the family rules recode it: DES002, TAG001, the
+    biopsy plan), so an E/M that day is in that procedure's package. With the primary billed, the primary line already
+    says so.
     """
     table = ctx.addons(line.service_date)
     edit = table.get(line.code) if table is not None else None

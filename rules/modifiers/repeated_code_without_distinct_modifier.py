@@ -15,9 +15,9 @@ from rules.registry import register
 from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
-# Families whose primary code describes one lesion, so that each further lesion is another line of the same
-# code: malignant destruction ("one line per lesion", coding-rules.md Destruction) and the first Mohs stage
-# of each lesion (17311/17313). Excisions are EXC004's (which also groups different codes of one family).
+# Families whose primary code describes one lesion, so that each further lesion is another line of the same code:
+# malignant destruction (CPT 17260-17286, one line per lesion) and the first Mohs stage of each lesion (17311/17313).
+# Excisions are EXC004's (which also groups different codes of one family).
 PER_LESION_FAMILIES = frozenset({"destruction_malignant", "mohs"})
 
 
@@ -54,10 +54,10 @@ class RepeatedCodeWithoutDistinctModifier(Rule):
     ## References
     NCCI Policy Manual ch. I (modifiers 59 and X{EPSU}: different site, lesion or encounter, never only to
     bypass an edit; MUEs: MAI 1 line edits, additional units on separate lines with anatomic or 59/X
-    modifiers); coding-rules.md "Distinct-service modifiers" (XS for a separate structure, anatomic
-    modifiers document distinct sites), "Destruction" (malignant destruction is one line per lesion) and
-    "Mohs"; research-notes.md section 2 (MAI 1: "documented additional units may be reported on separate
-    lines with 59/anatomic modifiers") and section 5 (CARC 18, exact duplicate); CMS CR 8863 (X{EPSU}).
+    modifiers); CMS MLN "Proper Use of the -XE, -XS, -XP, -XU Modifiers" (XS for a separate structure;
+    anatomic modifiers document distinct sites); AMA CPT 2026 17260-17286 and 17311/17313 descriptors (one
+    lesion each); CMS NCCI MUE page (MAI 1: documented additional units may be reported on separate lines
+    with 59/anatomic modifiers); X12 CARC 18 (exact duplicate); CMS CR 8863 (X{EPSU}).
     """
 
     name = "Same per-lesion code on several lines without a distinct-lesion modifier"

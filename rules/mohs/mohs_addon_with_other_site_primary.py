@@ -36,7 +36,7 @@ class MohsAddonWithOtherSitePrimary(Rule):
 
     ## References
     AMA CPT 2026 descriptors and parentheticals 17311-17315; AAPC "Don't Marginalize Mohs" ("17311 and
-    +17312", "17313 and +17314"); coding-rules.md "Mohs".
+    +17312", "17313 and +17314"); AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs add-on with the other site's first stage"

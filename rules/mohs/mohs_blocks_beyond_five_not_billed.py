@@ -35,7 +35,7 @@ class MohsBlocksBeyondFiveNotBilled(Rule):
 
     ## References
     AMA CPT 2026 descriptor +17315 ("each additional block after the first 5 tissue blocks, any stage");
-    AAPC "Don't Marginalize Mohs"; coding-rules.md "Mohs".
+    AAPC "Don't Marginalize Mohs"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs blocks beyond five not billed as +17315"

@@ -24,7 +24,7 @@ class MohsSiteDiffersFromBodyRegion(Rule):
 
     ## Why is this bad?
     The two code pairs are valued differently (17311 pays more than 17313): the site must match the chart.
-    Public sources are known to swap the two groups (research-notes 1.4 warning); the CMS short descriptors
+    Public sources are known to swap the two groups (CMS PFS short descriptors settle it); the CMS short descriptors
     are the authority ("Mohs 1 stage h/n/hf/g", "Mohs 1 stage t/a/l").
 
     ## Example
@@ -35,8 +35,8 @@ class MohsSiteDiffersFromBodyRegion(Rule):
     their first stage (MOH001).
 
     ## References
-    AMA CPT 2026 descriptors 17311-17314; CMS PFS short descriptors (research-notes 1.4); AAPC "Don't
-    Marginalize Mohs"; coding-rules.md "Mohs".
+    AMA CPT 2026 descriptors 17311-17314; CMS PFS RVU file short descriptors; AAPC "Don't
+    Marginalize Mohs"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs site group differs from the body region"

@@ -37,7 +37,7 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17311-17314 ("first stage", "each additional stage"); AAPC "Don't Marginalize
-    Mohs"; coding-rules.md "Mohs".
+    Mohs"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs stage units differ from documentation"

@@ -37,7 +37,7 @@ class SameDayBiopsyOfMohsLesion(Rule):
 
     ## References
     CMS LCD billing article A56836 (Mohs micrographic surgery: same-day biopsy conditions); codingintel.com
-    "Coding for Mohs Micrographic Surgery"; coding-rules.md "Mohs" (research-notes 1.4).
+    "Coding for Mohs Micrographic Surgery"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Same-day biopsy of the Mohs lesion"

@@ -49,8 +49,8 @@ class DocumentedRepairNotBilled(Rule):
 
     ## References
     AMA CPT 2026 repair guidelines (intermediate/complex repair reported separately from excision);
-    NCCI Policy Manual ch. III (exception for benign excisions of 0.5 cm or less); coding-rules.md
-    "Excisions", "Repairs" and "Mohs" ("Repairs, flaps and grafts after Mohs are billed separately").
+    NCCI Policy Manual ch. III (exception for benign excisions of 0.5 cm or less); AMA CPT 2026 Mohs
+    guidelines (repairs, flaps and grafts after Mohs surgery are reported separately).
     """
 
     name = "Documented repair not billed"

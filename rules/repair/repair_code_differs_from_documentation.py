@@ -43,8 +43,8 @@ class RepairCodeDiffersFromDocumentation(Rule):
     silent (DOC004 asks for it).
 
     ## References
-    AMA CPT 2026 repair descriptors 12001-12057, 13100-13153 and repair guidelines; coding-rules.md
-    "Repairs".
+    AMA CPT 2026 repair descriptors 12001-12057, 13100-13153 and repair guidelines (lengths of one
+    classification and anatomic group are summed).
     """
 
     name = "Repair code differs from documentation"

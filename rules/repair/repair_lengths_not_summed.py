@@ -39,7 +39,7 @@ class RepairLengthsNotSummed(Rule):
 
     ## References
     AMA CPT 2026 repair guidelines (12001-13160: summing lengths by classification and anatomic group);
-    coding-rules.md "Repairs".
+    AMA CPT 2026 repair guidelines (12001-13160).
     """
 
     name = "Repair lengths not summed"

@@ -35,7 +35,7 @@ class RepairWithSmallBenignExcision(Rule):
 
     ## References
     NCCI Policy Manual for Medicare Services ch. III (benign excision 0.5 cm or less includes repairs);
-    AAPC "Know when to report excision or repair or both"; coding-rules.md "Excisions" and "Destruction".
+    AAPC "Know when to report excision or repair or both"; AMA CPT 2026 excision guidelines (11400-11646).
     """
 
     name = "Repair billed with a benign excision of 0.5 cm or less"

@@ -36,8 +36,7 @@ class SimpleRepairWithExcision(Rule):
 
     ## References
     AMA CPT 2026 excision guidelines ("excision ... includes simple repair"); NCCI Policy Manual ch. III
-    (repair with excision); AAPC "Know when to report excision or repair or both"; coding-rules.md
-    "Excisions".
+    (repair with excision); AAPC "Know when to report excision or repair or both".
     """
 
     name = "Simple repair billed with its excision"

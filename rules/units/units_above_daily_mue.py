@@ -63,7 +63,7 @@ class UnitsAboveDailyMue(Rule):
     ## References
     NCCI Policy Manual ch. I and CMS MUE page (MAI 2 absolute, MAI 3 clinical); FCSO "Medically unlikely
     edits"; AAPC blog 44087 "Don't chase your tail over medically unlikely edits"; AMA CPT 17000-17004,
-    17110-17111 descriptors and repair guidelines (summed lengths), coding-rules.md "Destruction", "Repairs".
+    17110-17111 descriptors and repair guidelines (summed lengths).
     """
 
     name = "Units per day above the date-of-service MUE"

@@ -17,7 +17,7 @@ from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
-# What each MUE adjudication indicator means (CMS MUE page; FCSO; AAPC blog 44087: research-notes 2).
+# What each MUE adjudication indicator means (CMS NCCI MUE page; FCSO MUE FAQ; AAPC blog 44087).
 MAI_MEANING = {
     1: "MAI 1 is a claim-line edit: further units are payable on separate lines with an anatomic or distinct "
     "modifier when the chart documents separate lesions or sites",
@@ -28,7 +28,7 @@ MAI_MEANING = {
 
 def mue_basis(ctx: ClaimContext, day: date, edit: MueEdit) -> str:
     """Where an MUE value and its MAI come from, for messages: the payer profile's own row, else the MUE table
-    edition loaded for the date. A curated row (the CMS file could not be obtained: research-notes 2) gives its
+    edition loaded for the date. A curated row (where the CMS file could not be obtained) gives its
     basis, e.g. `per the loaded MUE table (mue-x; MAI 2; curated: CPT 17000 'first lesion' ...)`; a row of
     the CMS file its rationale."""
     if ctx.profile.mue_overrides.get(edit.code) is edit:

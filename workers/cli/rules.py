@@ -1,6 +1,6 @@
 """`dermclaims rules [show CODE]`: the rule catalog as a table, and one rule's documentation.
 
-The documentation is the rule's docstring (style.md #10), rendered as Markdown. Fixture examples live in
+The documentation is the rule's docstring, rendered as Markdown. Fixture examples live in
 `tests/rules/fixtures/` and so exist only in a source checkout: `show --fixtures` prints them when found.
 """
 
