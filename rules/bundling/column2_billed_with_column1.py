@@ -11,9 +11,8 @@ from schemas.claim import ClaimLine
 from rules.data.ncci import PtpEdit, PtpTable
 from rules.facts.biopsy import planned_code
 from rules.facts.context import ClaimContext
-from rules.facts.destruction import BENIGN, PREMALIGNANT
 from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
-from rules.facts.repair import Group, coding, groups, included_repairs
+from rules.facts.ownership import NO_ANSWERS, counted_family_pair, mohs_biopsy_with_59, repair_answers
 from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
 from rules.fixes import add_modifier, remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -21,10 +20,6 @@ from rules.registry import register
 from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
-_NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
-# Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
-# "17111 ... 15 or more"): DES001-DES004 judge them from the lesion count, which says which code is wrong.
-_COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN})
 # What a biopsy can be part of when the same lesion is then treated in the session (NCCI Policy Manual ch. III).
 _DEFINITIVE_PREFIXES = ("destruction_", "excision_", "mohs", "skin_tag_removal")
 
@@ -142,7 +137,9 @@ class Column2BilledWithColumn1(Rule):
                 continue
             # A biopsy line is judged as the code the biopsy rules give it (a second primary becomes its add-on).
             codes = {line.line_id: planned_code(ctx, line) for line in lines}
-            removed, regrouped = _repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else _NONE
+            removed, regrouped = (
+                repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else NO_ANSWERS
+            )
             biopsies = dict(self._biopsies_of_treated_lesions(ctx, lines, codes, table, day))
             yield from biopsies.values()
             removed = removed | biopsies.keys()
@@ -158,17 +155,15 @@ class Column2BilledWithColumn1(Rule):
                         continue  # repairs REP003 sums into one line: the summed code answers the pair
                     if column1.line_id in biopsies:
                         continue  # a biopsy removed as part of the procedure on its lesion pairs with nothing
-                    if _family(ctx, column1.code) in _COUNTED_FAMILIES and _family(ctx, column1.code) == _family(
-                        ctx, column2.code
-                    ):
-                        continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (code-family logic)
+                    if counted_family_pair(ctx, column1, column2):
+                        continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (ownership.PRECEDENCE)
                     edit = table.edit(codes[column1.line_id], codes[column2.line_id], day)
                     if edit is not None:
                         either = ctx.profile.distinct_modifier_either_line
                         bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
                         distinct = distinct_lesions(ctx, column1, column2)
                         pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
-                pairs = [p for p in pairs if not self._owned_elsewhere(ctx, column2, p)]
+                pairs = [p for p in pairs if not mohs_biopsy_with_59(ctx, p.column1, column2, p.distinct)]
                 if pairs:
                     yield from self._judge(ctx, column2, codes[column2.line_id], pairs)
 
@@ -205,20 +200,6 @@ class Column2BilledWithColumn1(Rule):
                     ),
                 )
                 break
-
-    @staticmethod
-    def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
-        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005)."""
-        families = ctx.families
-        first, second = families.get(pair.column1.code), families.get(column2.code)
-        return (
-            first is not None
-            and second is not None
-            and first.family == "mohs"
-            and second.family == "biopsy"
-            and pair.distinct is False
-            and "59" in column2.modifiers
-        )
 
     def _judge(self, ctx: ClaimContext, column2: ClaimLine, code: str, pairs: Sequence[_Pair]) -> Iterator[Finding]:
         ids = [column2.line_id, *(p.column1.line_id for p in pairs)]
@@ -341,35 +322,3 @@ class Column2BilledWithColumn1(Rule):
 def _named(line: ClaimLine, code: str) -> str:
     """`11103 (line 2)`, or `11103 (line 2, billed 11102)` for a line the biopsy rules recode."""
     return f"{code} (line {line.line_id})" if code == line.code else f"{code} (line {line.line_id}, billed {line.code})"
-
-
-def _repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """The repair lines the repair rules answer, so BND001 gives no second, contradicting answer.
-
-    - removed: repair lines an excision of the same lesion includes (REP001 simple repairs, REP002 repairs of a
-      benign excision of excised diameter 0.5 cm or less: they remove the line, whatever it is column 2 to), and
-      repair lines REP003 merges (safely: every length documented) into the first line of their group, which
-      carries the summed code;
-    - regrouped: the first line of each group REP003 sums, with the lines of its group (the pairs among them
-      are answered by the summed code).
-    """
-    removed = {found.repair.line_id for found in included_repairs(ctx, day)}
-    regrouped: dict[str, frozenset[str]] = {}
-    for group in groups(ctx, day):
-        if len(group.primaries) < 2 or not _summed(ctx, group):
-            continue
-        first, *rest = group.lines
-        removed.update(line.line_id for line in rest)
-        regrouped[first.line_id] = frozenset(line.line_id for line in group.lines)
-    return frozenset(removed), regrouped
-
-
-def _summed(ctx: ClaimContext, group: Group) -> bool:
-    """REP003 sums the group as a safe fix: every line documents its length and the sum has a code. (Without the
-    lengths REP003 can only ask for them, and the pair's own answer stands.)"""
-    lengths = [ctx.doc(line).repair_length_cm for line in group.primaries]
-    if any(length is None for length in lengths):
-        return False
-    total = sum(length for length in lengths if length is not None)
-    region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
-    return coding(ctx, group.kind, total, region, group.site_group) is not None

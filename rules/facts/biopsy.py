@@ -18,7 +18,7 @@ from schemas.claim import ClaimLine
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.mohs import lesions as mohs_lesions
-from rules.facts.sites import delta, memo, same_lesion
+from rules.facts.sites import delta, same_lesion
 from rules.fixes import replace_code
 from rules.model import Applicability, Fix
 
@@ -132,7 +132,7 @@ def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
 def plans(ctx: ClaimContext) -> list[BiopsyPlan]:
     """The plan of every date with a biopsy primary billed, or with biopsy add-ons alone whose techniques are
     all documented (computed once per claim)."""
-    return memo(ctx, ("biopsy-plans",), lambda: _plans(ctx))
+    return ctx.fact(_plans)
 
 
 def _plans(ctx: ClaimContext) -> list[BiopsyPlan]:

@@ -53,7 +53,7 @@ class ClaimContext:
     it stays on the claim (`claim.lines`) and in the corrected lines unchanged.
     """
 
-    __slots__ = ("__dict__", "claim", "codes", "families", "in_force", "lines", "profile", "tables")
+    __slots__ = ("__dict__", "_facts", "claim", "codes", "families", "in_force", "lines", "profile", "tables")
 
     def __init__(self, claim: Claim, tables: Tables, in_force: InForce | None = None) -> None:
         """`in_force`: the tables in force for the claim's payer profile, shared by the claims of one engine (a
@@ -67,6 +67,37 @@ class ClaimContext:
             in_force.profile if in_force is not None else tables.profile_for(claim.payer.payer_id, claim.payer.kind)
         )
         self.in_force = in_force if in_force is not None else InForce(tables, self.profile)
+        self._facts: dict[object, Any] = {}
+
+    # ---- derived facts, built once per claim on first use (the one memo of the context) -------------
+    def fact(self, build: Callable[[ClaimContext], T]) -> T:
+        """`build(self)`, computed once per claim: the claim-wide analyses (biopsy plans, E/M situations...)."""
+        facts = self._facts
+        try:
+            return facts[build]  # type: ignore[no-any-return]  # the builder names the value's type
+        except KeyError:
+            value = facts[build] = build(self)
+            return value
+
+    def day_fact(self, build: Callable[[ClaimContext, date], T], day: date) -> T:
+        """`build(self, day)`, computed once per claim and date of service (Mohs lesions, repair groups...)."""
+        facts = self._facts
+        key = (build, day)
+        try:
+            return facts[key]  # type: ignore[no-any-return]  # the builder names the value's type
+        except KeyError:
+            value = facts[key] = build(self, day)
+            return value
+
+    def line_fact(self, build: Callable[[ClaimContext, ClaimLine], T], line: ClaimLine) -> T:
+        """`build(self, line)`, computed once per claim and line (the expected excision code...)."""
+        facts = self._facts
+        key = (build, line.line_id)
+        try:
+            return facts[key]  # type: ignore[no-any-return]  # the builder names the value's type
+        except KeyError:
+            value = facts[key] = build(self, line)
+            return value
 
     @cached_property
     def modifiers(self) -> frozenset[str]:

@@ -9,7 +9,7 @@ from schemas.claim import ClaimLine
 
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
-from rules.facts.sites import lines_of, memo, same_lesion, site_group_of
+from rules.facts.sites import lines_of, same_lesion, site_group_of
 
 FAMILY = "mohs"
 
@@ -42,7 +42,7 @@ def lesions(ctx: ClaimContext, day: date) -> list[MohsLesion]:
     An add-on belongs to the primary with its lesion id; without ids, to the only primary of the date, or
     to the only primary billed in its site group. Add-ons that cannot be placed are left out.
     """
-    return memo(ctx, ("mohs-lesions", day), lambda: _lesions(ctx, day))
+    return ctx.day_fact(_lesions, day)
 
 
 def _lesions(ctx: ClaimContext, day: date) -> list[MohsLesion]:

@@ -11,7 +11,7 @@ from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.excision import FAMILIES as EXCISION_FAMILIES
 from rules.facts.excision import effective_code
-from rules.facts.sites import lines_of, memo, same_lesion
+from rules.facts.sites import lines_of, same_lesion
 from rules.model import Applicability, Fix, FixAction
 
 KINDS = ("simple", "intermediate", "complex")
@@ -92,7 +92,7 @@ class Included:
 def included_repairs(ctx: ClaimContext, day: date) -> list[Included]:
     """Repair lines included in a same-lesion excision: every simple repair; intermediate/complex repair
     of a benign excision of excised diameter 0.5 cm or less. One entry per repair line."""
-    return memo(ctx, ("repairs-included", day), lambda: _included_repairs(ctx, day))
+    return ctx.day_fact(_included_repairs, day)
 
 
 def _included_repairs(ctx: ClaimContext, day: date) -> list[Included]:
@@ -137,7 +137,7 @@ class Group:
 
 def groups(ctx: ClaimContext, day: date) -> list[Group]:
     """Repair lines by (complexity, site group), leaving out the repairs an excision includes (REP001/002)."""
-    return memo(ctx, ("repair-groups", day), lambda: _groups(ctx, day))
+    return ctx.day_fact(_groups, day)
 
 
 def _groups(ctx: ClaimContext, day: date) -> list[Group]:

@@ -3,7 +3,7 @@ documentation): code ranges for triggers, family look-ups, site groups, lesion i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -40,40 +40,26 @@ MOHS_CODES = code_range("17311-17315")
 PROCEDURE_CODES = BIOPSY_CODES | SKIN_TAG_CODES | DESTRUCTION_CODES | EXCISION_CODES | REPAIR_CODES | MOHS_CODES
 
 
-def memo(ctx: ClaimContext, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """Compute a per-claim value once and keep it on the context (which lives for one `evaluate`).
-
-    Several rules share one analysis of the claim (the biopsy plan, the expected excision codes, the Mohs
-    lesions); this keeps each rule's check at the cost of a dict look-up.
-    """
-    memos = vars(ctx)
-    cache: dict[tuple[object, ...], object] | None = memos.get("_procedure_family_memo")
-    if cache is None:
-        cache = memos["_procedure_family_memo"] = {}
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]  # type: ignore[return-value]  # the key names the value's type
-
-
 def family(ctx: ClaimContext, code: str) -> FamilyEntry | None:
     return ctx.families.get(code)
 
 
-def _line_families(ctx: ClaimContext) -> tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]]:
+LineFamilies = tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]]
+
+
+def _line_families(ctx: ClaimContext) -> LineFamilies:
     """Every family on the claim, and per date of service each line with its code's family (claim order).
 
-    Worked out once per claim: the family rules ask `lines_of`/`family_lines` dozens of times a claim.
+    Worked out once per claim (`ctx.fact`): the family rules ask `lines_of`/`family_lines` dozens of times a claim.
     """
-    cache = vars(ctx)
-    found: tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]] | None = cache.get(
-        "_line_families"
-    )
-    if found is None:
-        table = ctx.families
-        by_day = {day: [(table.family_of(line.code), line) for line in lines] for day, lines in ctx.by_date.items()}
-        present = frozenset(family for pairs in by_day.values() for family, _ in pairs)
-        found = cache["_line_families"] = (present, by_day)
-    return found
+    return ctx.fact(_build_line_families)
+
+
+def _build_line_families(ctx: ClaimContext) -> LineFamilies:
+    table = ctx.families
+    by_day = {day: [(table.family_of(line.code), line) for line in lines] for day, lines in ctx.by_date.items()}
+    present = frozenset(family for pairs in by_day.values() for family, _ in pairs)
+    return present, by_day
 
 
 def lines_of(ctx: ClaimContext, day: date, *families: str) -> list[ClaimLine]:

@@ -21,8 +21,6 @@ from rules.facts.modifiers import EM_CODES
 
 _ONE_DAY = timedelta(days=1)
 POSTOP_DAYS = {"010": 10, "090": 90}
-_MEMO_KEY = "_evaluation_em_situations"
-_PROCEDURES_KEY = "_evaluation_procedures"
 
 
 class Procedure(NamedTuple):
@@ -104,10 +102,10 @@ def addon_global(ctx: ClaimContext, line: ClaimLine) -> str:
 def claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
     """Every non-E/M line of the claim in the fee schedule, with the global period it carries (an add-on
     billed alone: its primaries', `addon_global`); computed once per claim."""
-    memo: dict[str, object] = ctx.__dict__
-    cached = memo.get(_PROCEDURES_KEY)
-    if cached is not None:
-        return cached  # type: ignore[return-value]  # only this function writes the key
+    return ctx.fact(_claim_procedures)
+
+
+def _claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
     procedures: list[Procedure] = []
     for line in ctx.lines:
         if line.code in EM_CODES:
@@ -116,23 +114,19 @@ def claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
         if fee is not None:
             days = addon_global(ctx, line) if fee.global_days == "ZZZ" else fee.global_days
             procedures.append(Procedure(line, days))
-    out = tuple(procedures)
-    memo[_PROCEDURES_KEY] = out
-    return out
+    return tuple(procedures)
 
 
 def em_situations(ctx: ClaimContext) -> list[EmSituation]:
     """Every E/M line (99202-99215) of the claim with its surrounding procedures; computed once per claim."""
-    memo: dict[str, object] = ctx.__dict__
-    cached = memo.get(_MEMO_KEY)
-    if cached is not None:
-        return cached  # type: ignore[return-value]  # only this function writes the key
+    return ctx.fact(_em_situations)
+
+
+def _em_situations(ctx: ClaimContext) -> list[EmSituation]:
     ems = [line for line in ctx.lines if line.code in EM_CODES]
     procedures = claim_procedures(ctx)
     if not procedures:
-        alone = [EmSituation(em, (), (), (), (), (), ()) for em in ems]
-        memo[_MEMO_KEY] = alone
-        return alone
+        return [EmSituation(em, (), (), (), (), (), ()) for em in ems]
     out: list[EmSituation] = []
     for em in ems:
         day: date = em.service_date
@@ -169,5 +163,4 @@ def em_situations(ctx: ClaimContext) -> list[EmSituation]:
                 tuple(postop),
             )
         )
-    memo[_MEMO_KEY] = out
     return out

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from rules.facts.ownership import PRECEDENCE
 from rules.model import Category
 from rules.registry import RULE_PACKAGES, RULE_PREFIXES, RULE_REDIRECTS, discover
 
@@ -34,6 +35,17 @@ class TestRegistry:
             package = cls.__module__.rsplit(".", 1)[0]
             assert package in RULE_PREFIXES, f"{code} lives in {package}, which is no rule family"
             assert code[:3] in RULE_PREFIXES[package], f"{code} is in {package}: prefixes {RULE_PREFIXES[package]}"
+
+    def test_precedence_names_registered_rules_and_each_deferring_rule_says_so(self) -> None:
+        """Every (owner, deferring rule) pair of the precedence table names two rules, and the deferring rule's
+        documentation names its owner (so the reader of BND001's docs sees REP003 take the summed repairs)."""
+        registry = discover()
+        for (owner, deferring), why in PRECEDENCE.items():
+            assert owner in registry, owner
+            assert deferring in registry, deferring
+            assert why
+            doc = registry[deferring].__doc__ or ""
+            assert owner in doc or f"{owner[:3]}001-{owner[:3]}00" in doc, f"{deferring} does not mention {owner}"
 
     def test_changelog_names_existing_slugs(self) -> None:
         """Every `slug` (`CODE`) pair in the CHANGELOG is a registered rule's slug and code."""
