@@ -74,15 +74,6 @@ def repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[s
 
 
 def _repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """The repair lines the repair rules answer, so BND001 gives no second, contradicting answer.
-
-    - removed: repair lines an excision of the same lesion includes (REP001 simple repairs, REP002 repairs of a
-      benign excision of excised diameter 0.5 cm or less: they remove the line, whatever it is column 2 to), and
-      repair lines REP003 merges (safely: every length documented) into the first line of their group, which
-      carries the summed code;
-    - regrouped: the first line of each group REP003 sums, with the lines of its group (the pairs among them
-      are answered by the summed code).
-    """
     removed = {found.repair.line_id for found in included_repairs(ctx, day)}
     regrouped: dict[str, frozenset[str]] = {}
     for group in groups(ctx, day):
