@@ -40,7 +40,7 @@ class BenignDestruction17110With17111(Rule):
     name = "17110 billed with 17111"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17110/17111 descriptors; coding-rules.md errata (17111 is reported alone)"
+    reference = "AMA CPT 17110/17111 descriptors (17111 is reported alone)"
     triggers = BENIGN_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

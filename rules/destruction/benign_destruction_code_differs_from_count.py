@@ -51,7 +51,7 @@ class BenignDestructionCodeDiffersFromCount(Rule):
     name = "Benign destruction code differs from the lesion count"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17110/17111 descriptors; coding-rules.md 'Destruction'"
+    reference = "AMA CPT 17110/17111 descriptors (up to 14 lesions; 15 or more)"
     triggers = BENIGN_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -66,7 +66,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     name = "Destruction family differs from the lesion type"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "AMA CPT 17000-17286 descriptors; coding-rules.md 'Destruction' (code family follows lesion type)"
+    reference = "AMA CPT 17000-17286 descriptors (the code family follows the lesion type)"
     triggers = DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

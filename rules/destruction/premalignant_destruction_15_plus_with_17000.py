@@ -42,7 +42,7 @@ class PremalignantDestruction15PlusWith17000(Rule):
     name = "17004 stacked with 17000/17003"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17000/17003/17004 descriptors; coding-rules.md errata (17004 is reported alone)"
+    reference = "AMA CPT 17000/17003/17004 descriptors (17004 is reported alone)"
     triggers = PREMALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -59,7 +59,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
     name = "Premalignant destruction units differ from the lesion count"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17000/+17003/17004 descriptors; coding-rules.md 'Destruction'"
+    reference = "AMA CPT 17000/+17003/17004 descriptors (+17003 units = lesions 2-14)"
     triggers = PREMALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -47,7 +47,7 @@ class SkinTagUnitsDifferFromCount(Rule):
     name = "Skin tag units differ from the count"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 11200/+11201 descriptors; coding-rules.md 'Skin tags'"
+    reference = "AMA CPT 11200/+11201 descriptors (up to 15 tags; each additional 10)"
     triggers = SKIN_TAG_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -47,7 +47,7 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
     name = "Benign excision with a malignant diagnosis"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "coding-rules.md 'Excisions' (benign vs malignant by final pathology); AMA CPT excision guidelines"
+    reference = "AMA CPT excision guidelines (benign vs malignant by final pathology); ICD-10-CM ch. 2"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -52,7 +52,7 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     name = "Malignant procedure with only benign diagnoses"
     category = Category.DIAGNOSIS_MISMATCH
     severity = Severity.ERROR
-    reference = "coding-rules.md 'Excisions' (pathology decides; D48.5 benign unless malignant); ICD-10-CM ch. 2"
+    reference = "AMA CPT excision guidelines (pathology decides; D48.5 benign unless malignant); ICD-10-CM ch. 2"
     triggers = EXCISION_CODES | MALIGNANT_DESTRUCTION_CODES | MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

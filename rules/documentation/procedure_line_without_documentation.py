@@ -41,7 +41,7 @@ class ProcedureLineWithoutDocumentation(Rule):
     name = "Procedure line without documentation"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.INFO
-    reference = "Billing guide documentation checklist; contract.md claim line documentation"
+    reference = "Billing guide documentation checklist (per procedure family)"
     triggers = PROCEDURE_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:

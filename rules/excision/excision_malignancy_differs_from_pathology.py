@@ -45,7 +45,7 @@ class ExcisionMalignancyDiffersFromPathology(Rule):
     name = "Excision malignancy differs from pathology"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "AMA CPT excision guidelines (benign vs malignant by final pathology); coding-rules.md 'Excisions'"
+    reference = "AMA CPT excision guidelines (benign vs malignant by final pathology)"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -47,7 +47,7 @@ class SecondExcisionWithoutDistinctModifier(Rule):
     name = "Second excision without a distinct-lesion modifier"
     category = Category.MODIFIER_MISSING
     severity = Severity.ERROR
-    reference = "coding-rules.md 'Excisions' (distinct modifier on second excision); CMS article A53399"
+    reference = "AMA CPT excision guidelines (each lesion excised is reported); CMS article A53399 (59/X{EPSU})"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

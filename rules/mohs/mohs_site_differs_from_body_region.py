@@ -42,7 +42,7 @@ class MohsSiteDiffersFromBodyRegion(Rule):
     name = "Mohs site group differs from the body region"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "AMA CPT 17311-17314 descriptors (site groups); CMS PFS short descriptors; coding-rules.md 'Mohs'"
+    reference = "AMA CPT 17311-17314 descriptors (site groups); CMS PFS short descriptors"
     triggers = MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -43,7 +43,7 @@ class SameDayBiopsyOfMohsLesion(Rule):
     name = "Same-day biopsy of the Mohs lesion"
     category = Category.PTP_BUNDLE
     severity = Severity.WARNING
-    reference = "CMS billing article A56836 (Mohs: same-day biopsy only without prior pathology); coding-rules.md"
+    reference = "CMS billing article A56836 (Mohs: same-day biopsy only without prior pathology)"
     triggers = BIOPSY_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:

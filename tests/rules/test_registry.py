@@ -63,6 +63,7 @@ class TestRegistry:
         """Docstrings and generated rule docs cite CPT, NCCI, CMS or AAD, never notes outside the repository."""
         for code, cls in discover().items():
             assert not UNSHIPPED.search(cls.__doc__ or ""), code
+            assert not UNSHIPPED.search(cls.reference), code
         for path in [*(ROOT / "rules").rglob("*.py"), ROOT / "docs" / "rules.md"]:
             text = "\n".join(
                 line
