@@ -1,4 +1,4 @@
-"""Write docs/rules.md, the rule reference, from the registered rules' docstrings (style.md #10).
+"""Write docs/rules.md, the rule reference, from the registered rules' docstrings.
 
 Run: .venv/bin/python scripts/gen_rules_doc.py            (tests/unit/test_rules_doc.py fails when stale)
      .venv/bin/python scripts/gen_rules_doc.py --check    (exit 1 if docs/rules.md differs, write nothing)

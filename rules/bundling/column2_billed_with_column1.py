@@ -147,25 +147,27 @@ class Column2BilledWithColumn1(Rule):
                 if is_em_like(column2.code) or column2.line_id in removed:
                     continue  # E/M: the E/M rules; a repair the repair rules remove or merge away: theirs
                 pairs = []
+                code2 = codes[column2.line_id]
+                group = regrouped.get(column2.line_id)
                 for column1 in lines:
                     if column1 is column2:
                         continue
-                    group = regrouped.get(column2.line_id)
+                    edit = table.edit(codes[column1.line_id], code2, day)
+                    if edit is None:
+                        continue  # no edit in force pairs the two codes (most pairs): nothing to answer
                     if group is not None and column1.line_id in group:
                         continue  # repairs REP003 sums into one line: the summed code answers the pair
                     if column1.line_id in biopsies:
                         continue  # a biopsy removed as part of the procedure on its lesion pairs with nothing
                     if counted_family_pair(ctx, column1, column2):
                         continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (ownership.PRECEDENCE)
-                    edit = table.edit(codes[column1.line_id], codes[column2.line_id], day)
-                    if edit is not None:
-                        either = ctx.profile.distinct_modifier_either_line
-                        bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
-                        distinct = distinct_lesions(ctx, column1, column2)
-                        pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
+                    either = ctx.profile.distinct_modifier_either_line
+                    bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
+                    distinct = distinct_lesions(ctx, column1, column2)
+                    pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
                 pairs = [p for p in pairs if not mohs_biopsy_with_59(ctx, p.column1, column2, p.distinct)]
                 if pairs:
-                    yield from self._judge(ctx, column2, codes[column2.line_id], pairs)
+                    yield from self._judge(ctx, column2, code2, pairs)
 
     def _biopsies_of_treated_lesions(
         self, ctx: ClaimContext, lines: Sequence[ClaimLine], codes: dict[str, str], table: PtpTable, day: date

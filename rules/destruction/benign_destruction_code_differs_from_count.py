@@ -9,6 +9,7 @@ from schemas.claim import ClaimLine
 
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import BENIGN, any_contradicted, contradicted, session_count
+from rules.facts.ownership import benign_codes_mixed
 from rules.facts.payable import paid_note
 from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
 from rules.fixes import merge_lines, replace_code, set_units
@@ -57,8 +58,8 @@ class BenignDestructionCodeDiffersFromCount(Rule):
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         table = ctx.families
         for day, lines in family_lines(ctx, BENIGN):
-            if len({line.code for line in lines}) > 1:
-                continue  # DES003
+            if benign_codes_mixed(lines):
+                continue  # DES003's (facts/ownership.py)
             merged = self._session(ctx, day, lines)
             if merged is not None:
                 yield merged

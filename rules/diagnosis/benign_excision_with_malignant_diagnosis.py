@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
 from rules.facts.diagnosis import as_resubmitted, classes, counterpart, pointed
+from rules.facts.ownership import malignant_pathology_on_benign_excision
 from rules.facts.sites import EXCISION_CODES, delta, money
 from rules.fixes import replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -55,9 +56,9 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
             entry, label = as_resubmitted(ctx, line)
             if entry is None or entry.family != "excision_benign" or "malignant" not in classes(ctx, line):
                 continue
+            if malignant_pathology_on_benign_excision(ctx, line):
+                continue  # EXC003's (facts/ownership.py)
             documented = ctx.doc(line).lesion_type
-            if documented == "malignant":
-                continue  # EXC003
             head = f"Benign excision {label} points to {pointed(ctx, line)}"
             if documented in ("benign", "uncertain", "premalignant"):
                 yield self.finding(

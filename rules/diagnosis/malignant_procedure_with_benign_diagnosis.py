@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
 from rules.facts.diagnosis import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
+from rules.facts.ownership import other_pathology_on_malignant_procedure
 from rules.facts.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
 from rules.fixes import replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -69,9 +70,9 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
             found = classes(ctx, line)
             if not found or not found <= _NOT_MALIGNANT:
                 continue
+            if other_pathology_on_malignant_procedure(ctx, line):
+                continue  # EXC003 / DES005 recode from the documented pathology (facts/ownership.py)
             documented = ctx.doc(line).lesion_type
-            if documented in ("benign", "uncertain", "premalignant"):
-                continue  # EXC003 / DES005 recode from the documented pathology
             head = f"{label} is a malignant-lesion procedure but points only to {pointed(ctx, line)}"
             if documented == "malignant":
                 yield self.finding(

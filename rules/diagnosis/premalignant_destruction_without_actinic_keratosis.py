@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
 from rules.facts.diagnosis import claim_diagnoses_of_class, classes
+from rules.facts.ownership import lesion_type_contradicts_premalignant
 from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, family_lines
 from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
@@ -47,8 +48,8 @@ class PremalignantDestructionWithoutActinicKeratosis(Rule):
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         available = claim_diagnoses_of_class(ctx, "premalignant")
         for day, lines in family_lines(ctx, "destruction_premalignant"):
-            if any(ctx.doc(line).lesion_type in ("benign", "malignant") for line in lines):
-                continue  # DES005
+            if lesion_type_contradicts_premalignant(ctx, lines):
+                continue  # DES005's (facts/ownership.py)
             missing = [line for line in lines if "premalignant" not in classes(ctx, line)]
             if not missing:
                 continue

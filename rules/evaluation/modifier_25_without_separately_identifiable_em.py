@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
+from rules.facts.ownership import preoperative_day_undecided, twenty_five_for_fifty_seven
 from rules.facts.surgery import codes, em_situations
 from rules.fixes import remove_line, remove_modifier
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -66,8 +67,8 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
             line = em.line
             if "25" not in line.modifiers or em.separately_identifiable is not False:
                 continue
-            if em.decision_visit and not em.minors:
-                continue  # 25 in place of 57: EVM005
+            if twenty_five_for_fifty_seven(em):
+                continue  # 25 in place of 57: EVM005's (facts/ownership.py)
             head = (
                 f"E/M {line.code} (line {line.line_id}) carries 25, which attests a significant, separately "
                 "identifiable E/M, but the chart says it was not separately identifiable"
@@ -101,8 +102,8 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
                         Applicability.SAFE,
                     ),
                 )
-            elif em.majors_next_day:
-                continue  # the day before a 090-day procedure, chart silent on the decision: EVM003 (57, or remove)
+            elif preoperative_day_undecided(em):
+                continue  # the day before a 090-day procedure, chart silent on the decision: EVM003's (57, or remove)
             elif em.no_global_same_day:
                 yield self.finding(
                     [line.line_id],

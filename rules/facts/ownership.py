@@ -9,13 +9,17 @@ or pairs each owner takes. tests/rules/test_registry.py checks that every rule n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from schemas.claim import ClaimLine
 
+from rules.facts.biopsy import BiopsyPlan
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import BENIGN, PREMALIGNANT
+from rules.facts.mohs import documented_group
 from rules.facts.repair import Group, coding, groups, included_repairs
+from rules.facts.surgery import EmSituation
 
 # (owner, deferring rule) -> what the owner answers instead.
 PRECEDENCE: dict[tuple[str, str], str] = {
@@ -30,6 +34,15 @@ PRECEDENCE: dict[tuple[str, str], str] = {
     ("DES002", "BND001"): "17000/+17003 units against the lesion count",
     ("DES003", "BND001"): "17111 with 17110 (the lesion count says which code is wrong)",
     ("DES004", "BND001"): "17110/17111 against the lesion count",
+    ("BIO001", "BIO002"): "a date with more than one biopsy primary billed (one primary per encounter)",
+    ("DES003", "DES004"): "17110 and 17111 billed on one date (17111 is reported alone)",
+    ("EXC003", "DXM002"): "a benign excision documenting a malignant lesion (recoded to the malignant excision)",
+    ("EXC003", "DXM001"): "a malignant excision documenting a benign, uncertain or premalignant lesion (recoded)",
+    ("DES005", "DXM001"): "a malignant destruction documenting another lesion type (recoded to its family)",
+    ("DES005", "DXM004"): "premalignant destruction lines documenting a benign or malignant lesion (recoded)",
+    ("MOH002", "MOH001"): "a Mohs stage line whose own body region is documented (its site group follows it)",
+    ("EVM005", "EVM002"): "25 billed in place of 57 on the visit that decided a major procedure",
+    ("EVM003", "EVM002"): "the visit the day before a 090-day procedure, chart silent on the decision (57, or remove)",
 }
 
 # Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
@@ -94,3 +107,44 @@ def _summed(ctx: ClaimContext, group: Group) -> bool:
     total = sum(length for length in lengths if length is not None)
     region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
     return coding(ctx, group.kind, total, region, group.site_group) is not None
+
+
+# ---- the lines and dates each owner takes from a deferring rule (keys of PRECEDENCE) ----------------------------
+def several_primaries(plan: BiopsyPlan) -> bool:
+    """BIO001 over BIO002: the date bills more than one biopsy primary."""
+    return len(plan.billed_primaries) > 1
+
+
+def benign_codes_mixed(lines: Sequence[ClaimLine]) -> bool:
+    """DES003 over DES004: 17110 and 17111 on one date."""
+    return len({line.code for line in lines}) > 1
+
+
+def malignant_pathology_on_benign_excision(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """EXC003 over DXM002: a benign excision line documenting a malignant lesion (EXC003 recodes it)."""
+    return ctx.doc(line).lesion_type == "malignant"
+
+
+def other_pathology_on_malignant_procedure(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """EXC003 / DES005 over DXM001: a malignant excision or destruction documenting another lesion type."""
+    return ctx.doc(line).lesion_type in ("benign", "uncertain", "premalignant")
+
+
+def lesion_type_contradicts_premalignant(ctx: ClaimContext, lines: Sequence[ClaimLine]) -> bool:
+    """DES005 over DXM004: a premalignant destruction line documenting a benign or malignant lesion."""
+    return any(ctx.doc(line).lesion_type in ("benign", "malignant") for line in lines)
+
+
+def mohs_site_documented(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """MOH002 over MOH001: the Mohs line documents its own body region."""
+    return documented_group(ctx, line) is not None
+
+
+def twenty_five_for_fifty_seven(em: EmSituation) -> bool:
+    """EVM005 over EVM002: 25 on the visit that decided a major procedure, with no minor procedure that day."""
+    return em.decision_visit and not em.minors
+
+
+def preoperative_day_undecided(em: EmSituation) -> bool:
+    """EVM003 over EVM002: the visit the day before a 090-day procedure (the chart silent on the decision)."""
+    return bool(em.majors_next_day)

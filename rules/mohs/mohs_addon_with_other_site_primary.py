@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
-from rules.facts.mohs import documented_group, entry, expected_code, lesions
+from rules.facts.mohs import entry, expected_code, lesions
+from rules.facts.ownership import mohs_site_documented
 from rules.facts.sites import MOHS_CODES, delta, money
 from rules.fixes import replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -21,7 +22,7 @@ class MohsAddonWithOtherSitePrimary(Rule):
     +17312 is reported only with 17311 (head, neck, hands, feet, genitalia) and +17314 only with 17313
     (trunk, arms, legs). An add-on billed with the other group's first stage (for the same lesion, or the
     only Mohs lesion of the date) is recoded to its first stage's add-on, following the first stage's
-    documented site when the add-on line documents none.
+    documented site when the add-on line documents none (an add-on documenting its own site is MOH002's).
 
     ## Why is this bad?
     +17312 with 17313 has no primary of its own and is denied (CARC B15 / N122); the additional stages of
@@ -50,8 +51,8 @@ class MohsAddonWithOtherSitePrimary(Rule):
             for lesion in lesions(ctx, day):
                 for line in lesion.stages:
                     billed = entry(ctx, line)
-                    if billed is None or documented_group(ctx, line) is not None:
-                        continue  # a documented site is MOH002's
+                    if billed is None or mohs_site_documented(ctx, line):
+                        continue  # a documented site is MOH002's (facts/ownership.py)
                     if billed.site_group == lesion.group:
                         continue
                     target = expected_code(ctx, line, lesion.group)
