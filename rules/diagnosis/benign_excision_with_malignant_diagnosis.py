@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
-from rules.facts.diagnosis import as_resubmitted, classes, counterpart, pointed
+from rules.facts.diagnosis import as_resubmitted, classes, counterpart, pointed, resubmitted_label
 from rules.facts.ownership import malignant_pathology_on_benign_excision
 from rules.facts.sites import EXCISION_CODES, delta, money
 from rules.fixes import replace_code
@@ -53,13 +53,13 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for line in ctx.lines:
-            entry, label = as_resubmitted(ctx, line)
+            entry = as_resubmitted(ctx, line)
             if entry is None or entry.family != "excision_benign" or "malignant" not in classes(ctx, line):
                 continue
             if malignant_pathology_on_benign_excision(ctx, line):
                 continue  # EXC003's (facts/ownership.py)
             documented = ctx.doc(line).lesion_type
-            head = f"Benign excision {label} points to {pointed(ctx, line)}"
+            head = f"Benign excision {resubmitted_label(ctx, line)} points to {pointed(ctx, line)}"
             if documented in ("benign", "uncertain", "premalignant"):
                 yield self.finding(
                     [line.line_id],

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
-from rules.facts.diagnosis import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
+from rules.facts.diagnosis import (
+    as_resubmitted,
+    claim_diagnoses_of_class,
+    classes,
+    counterpart,
+    pointed,
+    resubmitted_label,
+)
 from rules.facts.ownership import other_pathology_on_malignant_procedure
 from rules.facts.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
 from rules.fixes import replace_code
@@ -57,14 +64,8 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     triggers = EXCISION_CODES | MALIGNANT_DESTRUCTION_CODES | MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        malignant = claim_diagnoses_of_class(ctx, "malignant")
-        hint = (
-            f" The claim lists {', '.join(f'{dx} (pointer {i})' for i, dx in malignant)}: point the line to it."
-            if malignant
-            else ""
-        )
         for line in ctx.lines:
-            entry, label = as_resubmitted(ctx, line)
+            entry = as_resubmitted(ctx, line)
             if entry is None or entry.lesion_type != "malignant" or entry.is_addon:
                 continue
             found = classes(ctx, line)
@@ -73,7 +74,14 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
             if other_pathology_on_malignant_procedure(ctx, line):
                 continue  # EXC003 / DES005 recode from the documented pathology (facts/ownership.py)
             documented = ctx.doc(line).lesion_type
+            label = resubmitted_label(ctx, line)
             head = f"{label} is a malignant-lesion procedure but points only to {pointed(ctx, line)}"
+            malignant = claim_diagnoses_of_class(ctx, "malignant")
+            hint = (
+                f" The claim lists {', '.join(f'{dx} (pointer {i})' for i, dx in malignant)}: point the line to it."
+                if malignant
+                else ""
+            )
             if documented == "malignant":
                 yield self.finding(
                     [line.line_id],

@@ -44,8 +44,8 @@ def claim_diagnoses_of_class(ctx: ClaimContext, wanted: str) -> list[tuple[int, 
     return [(i, dx) for i, dx in enumerate(ctx.claim.diagnoses, start=1) if table.diagnosis_class(dx) == wanted]
 
 
-def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> tuple[FamilyEntry | None, str]:
-    """The line's family entry as it will be resubmitted, and how to name it in a message.
+def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> FamilyEntry | None:
+    """The line's family entry as it will be resubmitted (`resubmitted_label` names it in a message).
 
     An excision whose documented pathology contradicts its family is recoded by EXC003 (safe): the diagnosis
     must then match the recoded code, so the diagnosis rules judge that code, not the billed one (judging the
@@ -53,8 +53,17 @@ def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> tuple[FamilyEntry | No
     """
     found = expected(ctx, line)
     if found is not None and found.step("pathology") is not None:
-        return found.target, (
+        return found.target
+    return ctx.families.get(line.code)
+
+
+def resubmitted_label(ctx: ClaimContext, line: ClaimLine) -> str:
+    """How a message names the line as it will be resubmitted: `11602 (line 1, billed 11402 and recoded by the
+    documented pathology, EXC003)`, or `11402 (line 1)`."""
+    found = expected(ctx, line)
+    if found is not None and found.step("pathology") is not None:
+        return (
             f"{found.target.code} (line {line.line_id}, billed {line.code} and recoded by the documented pathology, "
             "EXC003)"
         )
-    return ctx.families.get(line.code), f"{line.code} (line {line.line_id})"
+    return f"{line.code} (line {line.line_id})"
