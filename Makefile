@@ -24,9 +24,10 @@ test-unit: setup ## Run only the tests that need no broker
 test-integration: setup ## Run only the real-broker tests
 	$(VENV)/pytest -m "integration or prometheus" $(PYTEST_OPTS)
 
-lint: ## ruff lint and format check
+lint: ## ruff lint and format check; import-linter holds the engine's layers (pyproject.toml [tool.importlinter])
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	PYTHONPATH=. $(VENV)/lint-imports
 
 fmt: ## Format and autofix with ruff
 	$(VENV)/ruff format .

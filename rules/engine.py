@@ -1,4 +1,7 @@
-"""`evaluate(claim, ruleset) -> Verdict`: run every relevant rule, then apply the safe fixes."""
+"""The engine: `Engine(ruleset)` compiles a RuleSet once (dispatch plan, table indexes, tables in force per payer);
+`Engine.evaluate(claim) -> Verdict` runs every relevant rule over the claim's facts, then applies the safe fixes.
+
+`evaluate(claim, ruleset)` is the same through the engine compiled for that RuleSet (kept on it)."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from decimal import Decimal
 
 from schemas.claim import Claim
 
-from rules.context import ClaimContext
 from rules.exceptions import RuleCrashError
+from rules.facts.context import ClaimContext
 from rules.fixes import DraftLine, apply_fixes
-from rules.model import Finding, Rule, Severity
+from rules.model import Finding, Severity
+from rules.reference import InForce, PayerProfile
+from rules.rule import Rule
 from rules.ruleset import RuleSet
 from rules.scope import ClaimShape, EditIndex
 
@@ -44,31 +49,32 @@ class Verdict:
 
 def _coverage_gap(ctx: ClaimContext) -> str | None:
     """Why the claim cannot be scrubbed at all: no edit table covers any of its dates of service."""
-    uncovered = [d for d in ctx.dates if ctx.ruleset.ptp.for_date(d) is None and ctx.ruleset.mue.for_date(d) is None]
+    uncovered = [d for d in ctx.dates if ctx.tables.ptp.for_date(d) is None and ctx.tables.mue.for_date(d) is None]
     if len(uncovered) == len(ctx.dates):
         loaded = ", ".join(
-            f"{m.label} ({m.effective_from}..{m.effective_to or 'open'})" for m, _ in ctx.ruleset.ptp.editions
+            f"{m.label} ({m.effective_from}..{m.effective_to or 'open'})" for m, _ in ctx.tables.ptp.editions
         )
         return (
             f"no NCCI edit table covers the date(s) of service {', '.join(map(str, uncovered))}; loaded: "
-            f"{loaded}. Load that quarter's CMS PTP and MUE files (CLAIMS_RULES_DATA_DIR) and replay the claim."
+            f"{loaded}. Load that quarter's CMS PTP and MUE files (CLAIMS_RULES__DATA_DIR) and replay the claim."
         )
     return None
 
 
-class _Plan:
-    """What `evaluate` can work out once per RuleSet instead of once per claim (performance only).
+class Engine:
+    """A RuleSet compiled once, for every claim evaluated against it (performance only: rules run in the RuleSet's
+    order, exactly as a plain loop over every rule would run them, and give the same findings).
 
-    - dispatch: which rules a claim's codes (`Rule.triggers`), modifiers (an optional `modifier_triggers`
-      class attribute) and shape (`Rule.may_find`, rules/scope.py) make relevant, by index lookup instead
-      of testing every rule, as (rule, is it a preview) pairs ready to run, remembered per claim shape;
-    - per date of service: the `data_versions`, whether any PTP/MUE edition covers it, and whether the
-      PTP, MUE and add-on editions all do.
-    A RuleSet is immutable and rule triggers are class constants, so the answers never change; rules run
-    in the RuleSet's order exactly as before.
+    - dispatch: which rules a claim's codes (`Rule.triggers`), modifiers (an optional `modifier_triggers` class
+      attribute) and shape (`Rule.may_find` over the `EditIndex`, rules/scope.py) make relevant, by index look-up
+      instead of testing every rule, as (rule, is it a preview) pairs ready to run, remembered per claim shape;
+    - the tables in force per payer profile (`InForce`), shared by every claim of that payer;
+    - per date of service: the `data_versions`, whether any PTP/MUE edition covers it, and whether the PTP,
+      MUE and add-on editions all do.
+    A RuleSet is immutable and rule triggers are class constants, so none of these answers ever changes.
     """
 
-    __slots__ = ("always", "by_code", "days", "index", "modifier_gated", "ruleset", "selections")
+    __slots__ = ("always", "by_code", "days", "in_force", "index", "modifier_gated", "ruleset", "selections")
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
@@ -89,6 +95,19 @@ class _Plan:
         self.by_code = {code: frozenset(indexes) for code, indexes in by_code.items()}
         self.days: dict[date, tuple[dict[str, str], bool, bool]] = {}
         self.selections: dict[ClaimShape, tuple[tuple[Rule, bool], ...]] = {}
+        self.in_force: dict[str, InForce] = {}  # by payer profile name (unique within a RuleSet)
+
+    def tables_for(self, profile: PayerProfile) -> InForce:
+        """The tables in force for `profile`, one per profile of the RuleSet."""
+        found = self.in_force.get(profile.name)
+        if found is None or found.profile is not profile:
+            found = self.in_force[profile.name] = InForce(self.ruleset, profile)
+        return found
+
+    def context(self, claim: Claim) -> ClaimContext:
+        """The claim's facts, reading the tables in force for its payer."""
+        payer = claim.payer
+        return ClaimContext(claim, self.ruleset, self.tables_for(self.ruleset.profile_for(payer.payer_id, payer.kind)))
 
     def relevant(self, shape: ClaimShape) -> tuple[tuple[Rule, bool], ...]:
         """The rules (in RuleSet order) whose code and modifier triggers the claim meets and whose gate lets
@@ -135,78 +154,89 @@ class _Plan:
                 self.days[day] = found
         return found
 
+    def shape(self, ctx: ClaimContext) -> ClaimShape:
+        """The claim's `ClaimShape`: what the rule gates (`Rule.may_find`) read."""
+        lines = ctx.lines
+        return ClaimShape(
+            ctx.codes,
+            ctx.modifiers,
+            len(ctx.codes) < len(lines),
+            any(line.units > 1 for line in lines),
+            all(self.day(day)[2] for day in ctx.dates),
+            any(line.documentation is None for line in lines),
+        )
 
-_PLANS: dict[int, _Plan] = {}
+    def evaluate(self, claim: Claim) -> Verdict:
+        """Check every line of the claim. Pure: the same claim and ruleset always give the same verdict.
+
+        A rule that raises is a bug: `RuleCrashError` carries its code and no partial verdict is returned.
+        """
+        ruleset = self.ruleset
+        ctx = self.context(claim)
+        dates = ctx.dates
+        if not dates:  # no CPT/HCPCS line (every code under another qualifier): nothing a rule may judge
+            every_date = tuple(sorted({line.service_date for line in claim.lines}))
+            return Verdict(
+                "clean", (), tuple(apply_fixes(claim.lines, ())), _versions_over(self, every_date), ruleset.version
+            )
+        versions, covered, _ = self.day(dates[0])
+        data_versions = dict(versions) if len(dates) == 1 else _versions_over(self, dates)
+        if not covered and not any(self.day(day)[1] for day in dates[1:]):
+            gap = _coverage_gap(ctx)
+            if gap is not None:
+                return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
+        findings: list[Finding] = []
+        for rule, preview in self.relevant(self.shape(ctx)):
+            try:
+                if preview:
+                    findings.extend(
+                        replace(f, severity=Severity.INFO, message=f"[preview] {f.message}")
+                        for f in list(rule.check(ctx))
+                    )
+                else:
+                    findings.extend(rule.check(ctx))
+            except Exception as exc:
+                raise RuleCrashError(rule.code, exc) from exc
+        if not findings:  # most claims: nothing to sort, fix or weigh
+            return Verdict("clean", (), tuple(apply_fixes(claim.lines, ())), data_versions, ruleset.version)
+        findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule, f.line_ids))
+        corrected = apply_fixes(claim.lines, findings)
+        flagged = any(f.severity is not Severity.INFO for f in findings)
+        return Verdict(
+            "flagged" if flagged else "clean", tuple(findings), tuple(corrected), data_versions, ruleset.version
+        )
 
 
-def _plan(ruleset: RuleSet) -> _Plan:
-    """The RuleSet's plan; keyed by identity (the plan holds the RuleSet, so the id is never reused)."""
-    plan = _PLANS.get(id(ruleset))
-    if plan is None or plan.ruleset is not ruleset:
-        if len(_PLANS) >= 16:  # a process builds one RuleSet, tests a handful: keep the memo small
-            _PLANS.clear()
-        plan = _PLANS[id(ruleset)] = _Plan(ruleset)
-    return plan
+def compiled(ruleset: RuleSet) -> Engine:
+    """The engine compiled for `ruleset`, made on first use and kept on the RuleSet itself."""
+    found: Engine | None = ruleset.compiled.get("engine")
+    if found is None:
+        found = ruleset.compiled["engine"] = Engine(ruleset)
+    return found
 
 
-def claim_shape(ctx: ClaimContext, plan: _Plan | None = None) -> ClaimShape:
-    """The claim's `ClaimShape`: what the rule gates (`Rule.may_find`) read (`plan`: the RuleSet's, if at hand)."""
-    plan = plan or _plan(ctx.ruleset)
-    lines = ctx.lines
-    return ClaimShape(
-        ctx.codes,
-        ctx.modifiers,
-        len(ctx.codes) < len(lines),
-        any(line.units > 1 for line in lines),
-        all(plan.day(day)[2] for day in ctx.dates),
-        any(line.documentation is None for line in lines),
-    )
+def claim_shape(ctx: ClaimContext) -> ClaimShape:
+    """The claim's `ClaimShape`: what the rule gates (`Rule.may_find`) read (the claim must be `ctx`'s)."""
+    return compiled(_ruleset_of(ctx)).shape(ctx)
+
+
+def _ruleset_of(ctx: ClaimContext) -> RuleSet:
+    if not isinstance(ctx.tables, RuleSet):
+        raise TypeError("claim_shape needs a ClaimContext built over a RuleSet")
+    return ctx.tables
 
 
 def evaluate(claim: Claim, ruleset: RuleSet) -> Verdict:
-    """Check every line of the claim. Pure: the same claim and ruleset always give the same verdict.
-
-    A rule that raises is a bug: `RuleCrashError` carries its code and no partial verdict is returned.
-    """
-    ctx = ClaimContext(claim, ruleset)
-    plan = _plan(ruleset)
-    dates = ctx.dates
-    if not dates:  # no CPT/HCPCS line (every code under another qualifier): nothing a rule may judge
-        every_date = tuple(sorted({line.service_date for line in claim.lines}))
-        return Verdict(
-            "clean", (), tuple(apply_fixes(claim.lines, ())), _versions_over(plan, every_date), ruleset.version
-        )
-    versions, covered, _ = plan.day(dates[0])
-    data_versions = dict(versions) if len(dates) == 1 else _versions_over(plan, dates)
-    if not covered and not any(plan.day(day)[1] for day in dates[1:]):
-        gap = _coverage_gap(ctx)
-        if gap is not None:
-            return Verdict("rejected", (), (), data_versions, ruleset.version, reason=gap)
-    findings: list[Finding] = []
-    for rule, preview in plan.relevant(claim_shape(ctx, plan)):
-        try:
-            if preview:
-                findings.extend(
-                    replace(f, severity=Severity.INFO, message=f"[preview] {f.message}") for f in list(rule.check(ctx))
-                )
-            else:
-                findings.extend(rule.check(ctx))
-        except Exception as exc:
-            raise RuleCrashError(rule.code, exc) from exc
-    if not findings:  # most claims: nothing to sort, fix or weigh
-        return Verdict("clean", (), tuple(apply_fixes(claim.lines, ())), data_versions, ruleset.version)
-    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule, f.line_ids))
-    corrected = apply_fixes(claim.lines, findings)
-    flagged = any(f.severity is not Severity.INFO for f in findings)
-    return Verdict("flagged" if flagged else "clean", tuple(findings), tuple(corrected), data_versions, ruleset.version)
+    """Check every line of the claim with the engine compiled for `ruleset` (see `Engine.evaluate`)."""
+    return compiled(ruleset).evaluate(claim)
 
 
-def _versions_over(plan: _Plan, dates: tuple[date, ...]) -> dict[str, str]:
+def _versions_over(engine: Engine, dates: tuple[date, ...]) -> dict[str, str]:
     """The editions in force over all the claim's dates of service: each table's labels in date order, joined
     by commas, "none" only when no date has one (a claim spanning two quarters names both)."""
     labels: dict[str, list[str]] = {}
     for day in dates:
-        for table, label in plan.day(day)[0].items():
+        for table, label in engine.day(day)[0].items():
             if table.endswith(AGE_SUFFIX):
                 labels[table] = [label]  # dates ascend: the last date's age is the largest
                 continue

@@ -4,10 +4,60 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from schemas.claim import ClaimLine
 
 from rules.model import Applicability, Finding, Fix, FixAction
+
+LineIds: TypeAlias = str | Iterable[str]  # one line id, or several
+
+
+def _ids(line_ids: LineIds) -> tuple[str, ...]:
+    return (line_ids,) if isinstance(line_ids, str) else tuple(line_ids)
+
+
+# ---- named fix constructors: what a rule proposes, each stating its applicability -------------------------------
+def remove_line(line_ids: LineIds, title: str, applicability: Applicability) -> Fix:
+    """Take the line(s) off the claim."""
+    return Fix(FixAction.REMOVE_LINE, applicability, _ids(line_ids), title)
+
+
+def add_modifier(line_ids: LineIds, modifier: str, title: str, applicability: Applicability) -> Fix:
+    """Append `modifier` (a distinct-service modifier replaces the other distinct-service modifiers billed)."""
+    return Fix(FixAction.ADD_MODIFIER, applicability, _ids(line_ids), title, modifier=modifier)
+
+
+def remove_modifier(line_ids: LineIds, modifier: str, title: str, applicability: Applicability) -> Fix:
+    """Take `modifier` off the line(s)."""
+    return Fix(FixAction.REMOVE_MODIFIER, applicability, _ids(line_ids), title, modifier=modifier)
+
+
+def replace_code(
+    line_ids: LineIds, code: str | None, title: str, applicability: Applicability, *, units: int | None = None
+) -> Fix:
+    """Bill the line(s) under `code` (and `units`, when given); `code` None: the chart must name the code first."""
+    return Fix(FixAction.REPLACE_CODE, applicability, _ids(line_ids), title, code=code, units=units)
+
+
+def set_units(line_ids: LineIds, units: int, title: str, applicability: Applicability) -> Fix:
+    """Bill `units` on the line(s)."""
+    return Fix(FixAction.SET_UNITS, applicability, _ids(line_ids), title, units=units)
+
+
+def merge_lines(
+    line_ids: LineIds, title: str, applicability: Applicability, *, code: str | None = None, units: int | None = None
+) -> Fix:
+    """Fold the lines into the first one (units summed unless `units` is given; recoded when `code` is given)."""
+    return Fix(FixAction.MERGE_LINES, applicability, _ids(line_ids), title, code=code, units=units)
+
+
+def add_line(
+    code: str, units: int, title: str, applicability: Applicability, *, modifiers: tuple[str, ...] = ()
+) -> Fix:
+    """A new line of `code` x `units` (with `modifiers`)."""
+    return Fix(FixAction.ADD_LINE, applicability, (), title, code=code, units=units, modifiers=modifiers)
+
 
 # Distinct-service modifiers that replace one another: adding one removes the others (never 59 and X{EPSU}).
 DISTINCT_MODIFIERS = ("59", "XE", "XS", "XP", "XU")

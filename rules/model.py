@@ -1,16 +1,14 @@
-"""The vocabulary of the engine: findings, fixes, severities, rule status and the Rule base class."""
+"""The vocabulary of the engine: findings, fixes, severities and rule status (the Rule base class: rules/rule.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from rules.context import ClaimContext
-    from rules.scope import ClaimShape, EditIndex
+    pass
 
 
 class Severity(StrEnum):
@@ -83,7 +81,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class RuleStatus:
-    """Lifecycle (style.md #13): preview rules count but never flag a claim."""
+    """Lifecycle: preview rules count but never flag a claim."""
 
     kind: Literal["preview", "stable", "deprecated", "removed"]
     since: str
@@ -99,53 +97,3 @@ def Stable(since: str) -> RuleStatus:
 
 def Deprecated(since: str) -> RuleStatus:
     return RuleStatus("deprecated", since)
-
-
-class Rule:
-    """A rule is one class in one module, registered with `@register(...)`.
-
-    Subclasses set `triggers` (codes that make the rule relevant; empty = every claim) and implement
-    `check(ctx)`; a rule that runs on most claims but finds something on few may add a `may_find` gate.
-    The class docstring is the rule's documentation, with the sections What it does, Why is this bad?,
-    Example, Fix safety and References.
-    """
-
-    code: ClassVar[str] = ""
-    slug: ClassVar[str] = ""
-    name: ClassVar[str] = ""
-    category: ClassVar[Category]
-    severity: ClassVar[Severity] = Severity.ERROR
-    status: ClassVar[RuleStatus] = Stable("0.1.0")
-    reference: ClassVar[str] = ""
-    triggers: ClassVar[frozenset[str]] = frozenset()
-
-    def check(self, ctx: ClaimContext) -> Iterable[Finding]:
-        raise NotImplementedError
-
-    def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
-        """False only when `check` cannot yield a finding on any claim of this shape: the engine then skips
-        the rule (performance only; see rules/scope.py). The default, True, always runs it."""
-        return True
-
-    def finding(
-        self,
-        line_ids: Iterable[str],
-        message: str,
-        *,
-        fix: Fix | None = None,
-        revenue_impact: Decimal | None = None,
-        severity: Severity | None = None,
-        category: Category | None = None,
-        reference: str | None = None,
-    ) -> Finding:
-        """Build a finding stamped with this rule's code, category, severity and reference."""
-        return Finding(
-            rule=self.code,
-            category=category or self.category,
-            severity=severity or self.severity,
-            line_ids=tuple(line_ids),
-            message=message,
-            reference=reference or self.reference,
-            fix=fix,
-            revenue_impact=revenue_impact,
-        )

@@ -7,14 +7,31 @@ import pkgutil
 from collections.abc import Callable
 from typing import TypeVar
 
-from rules.model import Rule, RuleStatus
+from rules.model import RuleStatus
+from rules.rule import Rule
 
 R = TypeVar("R", bound=type[Rule])
 
 _REGISTRY: dict[str, type[Rule]] = {}
 
-# Retired or renamed codes (style.md #5): old code -> new code. Codes are never reused.
+# Retired or renamed codes: old code -> new code. Codes are never reused.
 RULE_REDIRECTS: dict[str, str] = {}
+
+# The code prefixes of each family package: a rule's code starts with one of its package's prefixes (tested).
+RULE_PREFIXES: dict[str, tuple[str, ...]] = {
+    "rules.biopsy": ("BIO",),
+    "rules.destruction": ("DES", "TAG"),
+    "rules.excision": ("EXC",),
+    "rules.repair": ("REP",),
+    "rules.mohs": ("MOH",),
+    "rules.evaluation": ("EVM",),
+    "rules.modifiers": ("MOD",),
+    "rules.bundling": ("BND", "AOC"),
+    "rules.units": ("MUE",),
+    "rules.diagnosis": ("DXM",),
+    "rules.documentation": ("DOC",),
+    "rules.claim": ("DAT", "DUP"),
+}
 
 RULE_PACKAGES = (
     "rules.biopsy",

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import permutations
 
-from rules.ruleset import RuleSet
+from rules.reference import Tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +34,20 @@ class ClaimShape:
 
 
 class EditIndex:
-    """A RuleSet's code tables as code sets, unioned over every edition and payer profile override."""
+    """The reference tables as code sets, unioned over every edition and payer profile override."""
 
     __slots__ = ("_asked", "_families", "_globals", "addon_codes", "mue_zero_codes", "ptp_pairs")
 
-    def __init__(self, ruleset: RuleSet) -> None:
-        profiles = tuple(ruleset.profiles.values())
-        addons = {code for _, table in ruleset.addons.editions for code in table.edits}
+    def __init__(self, tables: Tables) -> None:
+        profiles = tuple(tables.profiles.values())
+        addons = {code for _, table in tables.addons.editions for code in table.edits}
         addons.update(code for profile in profiles for code in profile.addon_overrides)
-        zero_mue = {code for _, table in ruleset.mue.editions for code, edit in table.edits.items() if edit.value == 0}
+        zero_mue = {code for _, table in tables.mue.editions for code, edit in table.edits.items() if edit.value == 0}
         zero_mue.update(code for p in profiles for code, edit in p.mue_overrides.items() if edit.value == 0)
-        pairs = {pair for _, table in ruleset.ptp.editions for pair in table.edits}
+        pairs = {pair for _, table in tables.ptp.editions for pair in table.edits}
         pairs.update(pair for profile in profiles for pair in profile.ptp_overrides)
         globals_: dict[str, set[str]] = {}
-        for _, schedule in ruleset.pfs.editions:
+        for _, schedule in tables.pfs.editions:
             for code, fee in schedule.codes.items():
                 globals_.setdefault(fee.global_days, set()).add(code)
         addons.update(globals_.get("ZZZ", ()))  # a ZZZ code is an add-on even when no AOC row lists it
@@ -55,7 +55,7 @@ class EditIndex:
         self.mue_zero_codes = frozenset(zero_mue)
         self.ptp_pairs = frozenset(pairs)
         self._globals = {days: frozenset(codes) for days, codes in globals_.items()}
-        self._families = ruleset.families
+        self._families = tables.families
         self._asked: dict[tuple[str, ...], frozenset[str]] = {}
 
     def global_codes(self, *periods: str) -> frozenset[str]:

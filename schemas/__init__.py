@@ -1,4 +1,4 @@
-"""Pydantic v2 wire models for every event in contract.md. Shapes and constraints only, no logic."""
+"""Pydantic v2 wire models for every event of the wire contract. Shapes and constraints only, no logic."""
 
 from schemas.claim import (
     Claim,

@@ -55,7 +55,7 @@ RepairKind = Literal["simple", "intermediate", "complex"]
 
 
 class WireModel(BaseModel):
-    """Base for wire models: immutable, unknown input fields ignored (contract.md)."""
+    """Base for wire models: immutable, unknown input fields ignored."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 

@@ -1,4 +1,4 @@
-"""Constrained field types shared by the wire models (contract.md, 'JSON everywhere')."""
+"""Constrained field types shared by the wire models ('JSON everywhere')."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def _money_from_text(text: str) -> Decimal | None:
 
 
 def _money_input(value: object) -> object:
-    """Money travels as a decimal string (contract.md); floats would lose cents, so they are refused."""
+    """Money travels as a decimal string ; floats would lose cents, so they are refused."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, str):

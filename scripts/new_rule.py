@@ -1,8 +1,10 @@
-"""Scaffold a new rule: one module in its family package and one fixture file (style.md #17).
+"""Scaffold a new rule: one module in its family package, one fixture file and its CHANGELOG line.
 
 Run: .venv/bin/python scripts/new_rule.py CODE SLUG FAMILY CATEGORY
 e.g. .venv/bin/python scripts/new_rule.py BIO005 biopsy-without-pathology-diagnosis biopsy diagnosis_mismatch
-The rule lands as Preview (counts, never flags a claim) until promoted to Stable.
+The rule lands as Preview (counts, never flags a claim) until promoted to Stable. A rule reads the claim's
+facts (rules/facts/: ClaimContext and the per-line and per-date analyses) and never imports another family
+(import-linter fails `make lint` if it does); an analysis two families need is a new fact.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rules.model import Category  # noqa: E402 - after the path set-up above
-from rules.registry import RULE_PACKAGES, RULE_REDIRECTS, discover  # noqa: E402
+from rules.registry import RULE_PACKAGES, RULE_PREFIXES, RULE_REDIRECTS, discover  # noqa: E402
 
 MODULE = '''"""{code}: {slug}."""
 
@@ -24,8 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Preview, Rule, Severity
+from rules.facts.context import ClaimContext
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.rule import Rule
 from rules.registry import register
 
 
@@ -56,7 +60,10 @@ class {cls}(Rule):
     triggers = frozenset({{"TODO"}})  # the codes that make this rule relevant
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        yield from ()
+        # Read facts (ctx.by_date, ctx.doc(line), rules.facts.*); build fixes with rules.fixes' constructors.
+        for line in ctx.lines:
+            if line.code in self.triggers and False:  # TODO the pattern
+                yield self.finding([line.line_id], "TODO", fix=remove_line(line.line_id, "TODO", Applicability.SAFE))
 '''
 
 FIXTURE = """rule: {code}
@@ -72,6 +79,18 @@ cases:
         - {{code: "TODO"}}
     expect: []
 """
+
+
+def add_changelog_line(text: str, family: str, slug: str, code: str) -> str:
+    """The CHANGELOG with `- [family] Add `slug` (`CODE`): TODO.` first under Unreleased / Added."""
+    line = f"- [{family}] Add `{slug}` (`{code}`): TODO one line on what it flags.\n"
+    head, found, rest = text.partition("## [Unreleased]\n")
+    if not found:
+        raise SystemExit("CHANGELOG.md has no '## [Unreleased]' section")
+    if rest.lstrip("\n").startswith("### Added\n"):
+        body = rest.lstrip("\n").removeprefix("### Added\n")
+        return f"{head}{found}\n### Added\n{line}{body}"
+    return f"{head}{found}\n### Added\n{line}{rest if rest.startswith(chr(10)) else chr(10) + rest}"
 
 
 def main() -> int:
@@ -90,6 +109,9 @@ def main() -> int:
         parser.error("slug must be kebab-case")
     if f"rules.{args.family}" not in RULE_PACKAGES:
         parser.error(f"unknown family {args.family}; one of {', '.join(p.split('.')[1] for p in RULE_PACKAGES)}")
+    prefixes = RULE_PREFIXES[f"rules.{args.family}"]
+    if args.code[:3] not in prefixes:
+        parser.error(f"a {args.family} rule's code starts with {' or '.join(prefixes)}")
     module = ROOT / "rules" / args.family / f"{args.slug.replace('-', '_')}.py"
     fixture = ROOT / "tests" / "rules" / "fixtures" / f"{args.code}.yaml"
     for path in (module, fixture):
@@ -102,8 +124,10 @@ def main() -> int:
         )
     )
     fixture.write_text(FIXTURE.format(code=args.code))
-    print(f"wrote {module.relative_to(ROOT)} and {fixture.relative_to(ROOT)}; fill the TODOs, then `make test`,")
-    print("add a CHANGELOG line and run `make docs`.")
+    changelog = ROOT / "CHANGELOG.md"
+    changelog.write_text(add_changelog_line(changelog.read_text(), args.family, args.slug, args.code))
+    print(f"wrote {module.relative_to(ROOT)}, {fixture.relative_to(ROOT)} and a CHANGELOG line; fill the TODOs,")
+    print("then `make docs` and `make test`.")
     return 0
 
 

@@ -1,6 +1,6 @@
 """`create_app(settings, ruleset, metrics)`: the faust app, its tables and its three thin agents.
 
-Agents stay thin (style.md #23): decode -> route (pure, in workers.routing) -> send. Every input has an
+Agents stay thin: decode -> route (pure, in workers.routing) -> send. Every input has an
 outcome: an output, or a dead letter with its reason. Nothing escapes the `async for` loop but
 cancellation (an escaping exception would ack the message and lose it: faust #416/#586).
 """

@@ -1,4 +1,4 @@
-"""All Prometheus metrics of the worker, built per registry (style.md #30-#32).
+"""All Prometheus metrics of the worker, built per registry.
 
 Names carry the `claims_worker_` prefix, counters end in `_total`, durations are `_seconds` histograms and
 money is in dollars (the base unit of the wire format's decimal strings). Labels are bounded: topic (the

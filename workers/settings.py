@@ -1,4 +1,4 @@
-"""`WorkerSettings`: every knob of the worker, from `CLAIMS_*` environment variables (style.md #18)."""
+"""`WorkerSettings`: every knob of the worker, from `CLAIMS_*` environment variables."""
 
 from __future__ import annotations
 

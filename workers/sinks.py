@@ -1,4 +1,4 @@
-"""Output sinks behind one tiny protocol (style.md #24): Kafka via faust, or memory for tests and the CLI."""
+"""Output sinks behind one tiny protocol: Kafka via faust, or memory for tests and the CLI."""
 
 from __future__ import annotations
 

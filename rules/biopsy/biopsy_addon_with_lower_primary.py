@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import describe, plans, recode
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.biopsy import describe, plans, recode
+from rules.facts.context import ClaimContext
+from rules.facts.ownership import several_primaries
+from rules.facts.sites import BIOPSY_CODES, money
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, money
+from rules.rule import Rule
 
 
 @register(code="BIO002", slug="biopsy-addon-with-lower-primary", status=Stable("0.1.0"))
@@ -22,7 +24,7 @@ class BiopsyAddonWithLowerPrimary(Rule):
     (+11103 goes with 11102, 11104 or 11106; +11105 with 11104 or 11106; +11107 with 11106.)
     With only biopsy add-ons billed on a date and every one of them documenting its technique, the
     highest technique performed is the primary: its add-on line is recoded to the primary code (extra
-    units of that line go to the add-on, BIO003).
+    units of that line go to the add-on, BIO003). A date billing more than one primary is BIO001's.
 
     ## Why is this bad?
     The add-on is payable only with a primary of its own or a higher technique: +11105 with 11102, or
@@ -42,7 +44,7 @@ class BiopsyAddonWithLowerPrimary(Rule):
 
     ## References
     AMA CPT 2026 parenthetical instructions for +11103/+11105/+11107; AAD DermWorld "Biopsy coding in 2019,
-    part 3"; coding-rules.md "Biopsies".
+    part 3"; AMA CPT 2026 biopsy guidelines (11102-11107).
     """
 
     name = "Biopsy add-on with a lower primary"
@@ -53,8 +55,8 @@ class BiopsyAddonWithLowerPrimary(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for plan in plans(ctx):
-            if len(plan.billed_primaries) > 1:
-                continue  # BIO001's
+            if several_primaries(plan):
+                continue  # BIO001's (facts/ownership.py)
             billed_primary = plan.billed_primaries[0] if plan.billed_primaries else None
             for planned in plan.lines:
                 if not planned.changes or planned.technique_differs:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import plans
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.biopsy import plans
+from rules.facts.context import ClaimContext
+from rules.facts.sites import BIOPSY_CODES, delta, money
+from rules.fixes import add_line, set_units
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="BIO003", slug="biopsy-primary-units-above-one", status=Stable("0.1.0"))
@@ -42,7 +44,7 @@ class BiopsyPrimaryUnitsAboveOne(Rule):
     triggers = BIOPSY_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for plan in plans(ctx):
             for planned in plan.lines:
                 line, target = planned.line, planned.target
@@ -61,29 +63,21 @@ class BiopsyPrimaryUnitsAboveOne(Rule):
                     f"{target.code if recoded else 'it'} describes a single "
                     f"lesion: bill it once and report the other {extra} {planned.technique} biopsies as +{addon.code} "
                     f"x{extra}. Set line {line.line_id} to 1 unit ({money(lost)}).",
-                    fix=Fix(FixAction.SET_UNITS, Applicability.SAFE, (line.line_id,), f"{target.code} x1", units=1),
+                    fix=set_units(line.line_id, 1, f"{target.code} x1", Applicability.SAFE),
                     revenue_impact=lost,
                 )
                 existing = next((p.line for p in plan.lines if p.target.code == addon.code), None)
                 gained = delta(ctx, plan.day, [], [(addon.code, extra)])
                 if existing is not None:
-                    fix = Fix(
-                        FixAction.SET_UNITS,
-                        Applicability.SAFE,
-                        (existing.line_id,),
+                    fix = set_units(
+                        existing.line_id,
+                        existing.units + extra,
                         f"+{addon.code} x{existing.units + extra}",
-                        units=existing.units + extra,
+                        Applicability.SAFE,
                     )
                     where = f"raise +{addon.code} on line {existing.line_id} to {existing.units + extra} units"
                 else:
-                    fix = Fix(
-                        FixAction.ADD_LINE,
-                        Applicability.SAFE,
-                        (),
-                        f"add +{addon.code} x{extra}",
-                        code=addon.code,
-                        units=extra,
-                    )
+                    fix = add_line(addon.code, extra, f"add +{addon.code} x{extra}", Applicability.SAFE)
                     where = f"add a line +{addon.code} x{extra}"
                 yield self.finding(
                     [line.line_id],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import describe, plans, recode
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.biopsy import describe, plans, recode
+from rules.facts.context import ClaimContext
+from rules.facts.sites import BIOPSY_CODES, money
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, money
+from rules.rule import Rule
 
 
 @register(code="BIO004", slug="biopsy-technique-differs-from-documentation", status=Stable("0.1.0"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.biopsy._plan import describe, plans, recode
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.biopsy import describe, plans, recode
+from rules.facts.context import ClaimContext
+from rules.facts.sites import BIOPSY_CODES, money
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, money
+from rules.rule import Rule
 
 
 @register(code="BIO001", slug="multiple-primary-biopsy-codes", status=Stable("0.1.0"))
@@ -36,7 +37,7 @@ class MultiplePrimaryBiopsyCodes(Rule):
 
     ## References
     AMA CPT 2026 biopsy instructions (11102-11107); AAD DermWorld "Biopsy coding in 2019, part 3";
-    coding-rules.md "Biopsies" and errata.
+    AMA CPT 2026 biopsy guidelines (11102-11107) and errata.
     """
 
     name = "More than one primary biopsy code"

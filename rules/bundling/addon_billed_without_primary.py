@@ -7,14 +7,16 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import planned_line
-from rules.context import ClaimContext
 from rules.data.ncci import AddonEdit, AddonTable
-from rules.destruction._common import PREMALIGNANT, SKIN_TAGS, premalignant_count, session_count
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import documented_group, expected_code
-from rules.mohs._lesions import lesions as mohs_lesions
+from rules.facts.biopsy import planned_line
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, SKIN_TAGS, premalignant_count, session_count
+from rules.facts.mohs import documented_group, expected_code
+from rules.facts.mohs import lesions as mohs_lesions
+from rules.fixes import add_line, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 
@@ -32,7 +34,7 @@ def is_addon_code(ctx: ClaimContext, code: str, day: date, table: AddonTable | N
 def recoded_by_family(ctx: ClaimContext, line: ClaimLine) -> bool:
     """A family rule recodes the add-on line, or the primary of its day, into a pairing CPT accepts.
 
-    - Biopsy: the line is in the date's biopsy plan (rules/biopsy/_plan.py). The plan's primary is the
+    - Biopsy: the line is in the date's biopsy plan (rules/facts/biopsy.py). The plan's primary is the
       highest technique performed and every other biopsy the add-on of its own technique, which that
       primary accepts (BIO001/BIO002/BIO004 recode toward it, BIO003 splits units).
     - Mohs: the line is an additional stage (+17312/+17314) of a lesion with a first stage that day, and
@@ -46,16 +48,16 @@ def recoded_by_family(ctx: ClaimContext, line: ClaimLine) -> bool:
     """
     if planned_line(ctx, line) is not None:
         return True
-    family = ctx.ruleset.families.family_of(line.code)
+    family = ctx.families.family_of(line.code)
     if family in (PREMALIGNANT, SKIN_TAGS):
-        same = [o for o in ctx.by_date[line.service_date] if ctx.ruleset.families.family_of(o.code) == family]
+        same = [o for o in ctx.by_date[line.service_date] if ctx.families.family_of(o.code) == family]
         if family == SKIN_TAGS:
             return session_count(ctx, same) is not None
         found = premalignant_count(ctx, same)
         return found is not None and found[1] and all(o.code != "17004" for o in same)
     for lesion in mohs_lesions(ctx, line.service_date):
         if any(stage.line_id == line.line_id for stage in lesion.stages):
-            billed = ctx.ruleset.families.get(line.code)
+            billed = ctx.families.get(line.code)
             group = documented_group(ctx, line) or (billed.site_group if billed is not None else None)
             if group is None or group != lesion.group:
                 return False
@@ -166,21 +168,18 @@ class AddonBilledWithoutPrimary(Rule):
             need = f"one of its primaries ({listed}) on the same date"
         if len(primaries) == 1:
             (primary,) = tuple(primaries)
-            fix = Fix(
-                FixAction.ADD_LINE,
-                Applicability.NEEDS_DOCUMENTATION,
-                (),
+            fix = add_line(
+                primary,
+                1,
                 f"add primary {primary} if it was performed; otherwise recode or remove {line.code}",
-                code=primary,
-                units=1,
+                Applicability.NEEDS_DOCUMENTATION,
             )
             action = f"Add {primary} if the chart documents it; otherwise recode or remove line {line.line_id}."
         else:
-            fix = Fix(
-                FixAction.REMOVE_LINE,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix = remove_line(
+                line.line_id,
                 f"remove {line.code} unless its primary was performed and is missing from the claim",
+                Applicability.NEEDS_DOCUMENTATION,
             )
             action = f"Add the primary performed, or remove line {line.line_id}."
         yield self.finding(

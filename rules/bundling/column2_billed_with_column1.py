@@ -8,61 +8,24 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import planned_code
-from rules.context import ClaimContext
 from rules.data.ncci import PtpEdit, PtpTable
-from rules.destruction._common import BENIGN, PREMALIGNANT
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE, is_em_like
+from rules.facts.biopsy import planned_code
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
+from rules.facts.ownership import NO_ANSWERS, counted_family_pair, mohs_biopsy_with_59, repair_answers
+from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
+from rules.fixes import add_modifier, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.repair._common import Group, coding, groups, included_repairs
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import REPAIR_CODES, SHAVE_CODES
 
-# NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
-# distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
-# E/M line, and anatomic modifiers only when the two lines carry different ones (LT vs RT, F1 vs F2).
-_BYPASS = DISTINCT_SERVICE | frozenset({"24", "57", "58", "78", "79", "27", "91"})
-
-
-def distinct_by_documentation(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
-    """True if the chart shows different lesions or sites, False if the same lesion, None if it cannot tell."""
-    a, b = ctx.doc(first), ctx.doc(second)
-    if a.lesion_id and b.lesion_id:
-        return a.lesion_id != b.lesion_id
-    if a.body_region and b.body_region and a.body_region != b.body_region:
-        return True
-    if a.laterality and b.laterality and a.laterality != b.laterality:
-        return True
-    return None
-
-
-def bypass_modifiers(column1: ClaimLine, column2: ClaimLine, *, either_line: bool = True) -> list[str]:
-    """The NCCI-associated modifiers on the pair that document a distinct service.
-
-    A distinct-service modifier (59, X{EPSU}) counts on the column-2 line; on the column-1 line only when the
-    payer reads it on either code of the pair (`either_line`, PayerProfile.distinct_modifier_either_line)."""
-    carriers = (column2, column1) if either_line else (column2,)
-    found = [m for line in carriers for m in line.modifiers if m in DISTINCT_SERVICE]
-    found += [m for line in (column2, column1) for m in line.modifiers if m in _BYPASS and m not in DISTINCT_SERVICE]
-    found += [m for line in (column2, column1) for m in line.modifiers if m == "25" and is_em_like(line.code)]
-    anatomic1 = {m for m in column1.modifiers if m in ANATOMIC}
-    anatomic2 = {m for m in column2.modifiers if m in ANATOMIC}
-    if anatomic1 and anatomic2 and anatomic1 != anatomic2:
-        found += sorted(anatomic2 - anatomic1) or sorted(anatomic2)
-    return found
-
-
-_NONE: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
-# Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
-# "17111 ... 15 or more"): DES001-DES004 judge them from the lesion count, which says which code is wrong.
-_COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN})
 # What a biopsy can be part of when the same lesion is then treated in the session (NCCI Policy Manual ch. III).
 _DEFINITIVE_PREFIXES = ("destruction_", "excision_", "mohs", "skin_tag_removal")
 
 
 def _family(ctx: ClaimContext, code: str) -> str | None:
-    return ctx.ruleset.families.family_of(code)
+    return ctx.families.family_of(code)
 
 
 def _definitive(ctx: ClaimContext, code: str) -> bool:
@@ -100,7 +63,7 @@ class Column2BilledWithColumn1(Rule):
       into one line (13152 + 13151 -> 13152 for the summed length): the lines merged away are REP003's,
       and the pairs among the group's lines are answered by the summed code, not by removing a line and
       losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here.
-    A biopsy line is judged as the code the biopsy rules give it (rules/biopsy/_plan.py: one primary per
+    A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
     on the primary, and only where the corrected code forms a PTP pair.
@@ -143,13 +106,13 @@ class Column2BilledWithColumn1(Rule):
     ## References
     NCCI Policy Manual for Medicare Services, ch. I (PTP edits, modifier indicators, NCCI-associated
     modifiers) and ch. III (biopsy with excision: biopsy is column 2); CMS MCD article A53399 (modifier 59);
-    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); coding-rules.md
-    "Biopsies" (a biopsy of the lesion then excised is part of that procedure unless its result, read
-    before the definitive procedure, decided it) and "Mohs" ("Same-day biopsy of the Mohs lesion only when
-    no prior pathology exists (then biopsy with 59)"; CMS billing article A56836); NCCI Policy Manual ch.
+    AAD DermWorld "Destruction codes for pre-malignant and malignant lesions" (2011); AMA CPT 2026
+    biopsy guidelines (a biopsy of the lesion then excised is part of that procedure unless its result, read
+    before the definitive procedure, decided it); CMS billing article A56836 (a same-day biopsy of the Mohs
+    lesion only when no prior pathology exists, then with 59); NCCI Policy Manual ch.
     III (simple repair is included in excisions: REP001; benign excision 0.5 cm or less includes repairs: REP002);
     AMA CPT repair guidelines (lengths of one classification and anatomic group are summed: REP003);
-    coding-rules.md "Biopsies" (add-on codes never carry 59/X{EPSU}; AAD "Modifier madness", 2019).
+    AAD "Modifier madness" (2019: add-on codes never carry 59/X{EPSU}).
     """
 
     name = "Column-2 code billed with its column-1 code"
@@ -174,7 +137,9 @@ class Column2BilledWithColumn1(Rule):
                 continue
             # A biopsy line is judged as the code the biopsy rules give it (a second primary becomes its add-on).
             codes = {line.line_id: planned_code(ctx, line) for line in lines}
-            removed, regrouped = _repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else _NONE
+            removed, regrouped = (
+                repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else NO_ANSWERS
+            )
             biopsies = dict(self._biopsies_of_treated_lesions(ctx, lines, codes, table, day))
             yield from biopsies.values()
             removed = removed | biopsies.keys()
@@ -182,27 +147,27 @@ class Column2BilledWithColumn1(Rule):
                 if is_em_like(column2.code) or column2.line_id in removed:
                     continue  # E/M: the E/M rules; a repair the repair rules remove or merge away: theirs
                 pairs = []
+                code2 = codes[column2.line_id]
+                group = regrouped.get(column2.line_id)
                 for column1 in lines:
                     if column1 is column2:
                         continue
-                    group = regrouped.get(column2.line_id)
+                    edit = table.edit(codes[column1.line_id], code2, day)
+                    if edit is None:
+                        continue  # no edit in force pairs the two codes (most pairs): nothing to answer
                     if group is not None and column1.line_id in group:
                         continue  # repairs REP003 sums into one line: the summed code answers the pair
                     if column1.line_id in biopsies:
                         continue  # a biopsy removed as part of the procedure on its lesion pairs with nothing
-                    if _family(ctx, column1.code) in _COUNTED_FAMILIES and _family(ctx, column1.code) == _family(
-                        ctx, column2.code
-                    ):
-                        continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (code-family logic)
-                    edit = table.edit(codes[column1.line_id], codes[column2.line_id], day)
-                    if edit is not None:
-                        either = ctx.profile.distinct_modifier_either_line
-                        bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
-                        distinct = distinct_by_documentation(ctx, column1, column2)
-                        pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
-                pairs = [p for p in pairs if not self._owned_elsewhere(ctx, column2, p)]
+                    if counted_family_pair(ctx, column1, column2):
+                        continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (ownership.PRECEDENCE)
+                    either = ctx.profile.distinct_modifier_either_line
+                    bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
+                    distinct = distinct_lesions(ctx, column1, column2)
+                    pairs.append(_Pair(column1, codes[column1.line_id], edit, bypass, distinct))
+                pairs = [p for p in pairs if not mohs_biopsy_with_59(ctx, p.column1, column2, p.distinct)]
                 if pairs:
-                    yield from self._judge(ctx, column2, codes[column2.line_id], pairs)
+                    yield from self._judge(ctx, column2, code2, pairs)
 
     def _biopsies_of_treated_lesions(
         self, ctx: ClaimContext, lines: Sequence[ClaimLine], codes: dict[str, str], table: PtpTable, day: date
@@ -220,7 +185,7 @@ class Column2BilledWithColumn1(Rule):
                 if other is biopsy or not _definitive(ctx, other.code):
                     continue
                 edit = table.edit(codes[biopsy.line_id], codes[other.line_id], day)
-                if edit is None or distinct_by_documentation(ctx, biopsy, other) is not False:
+                if edit is None or distinct_lesions(ctx, biopsy, other) is not False:
                     continue
                 code = codes[biopsy.line_id]
                 yield (
@@ -233,24 +198,10 @@ class Column2BilledWithColumn1(Rule):
                         f"{code} as column 1 to {other.code} (indicator {edit.modifier_indicator}, {edit.rationale}), "
                         f"so billed together the payer would deny {other.code}, the procedure itself. Remove line "
                         f"{biopsy.line_id} unless the biopsy result, read before the procedure, decided it.",
-                        fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (biopsy.line_id,), f"remove {biopsy.code}"),
+                        fix=remove_line(biopsy.line_id, f"remove {biopsy.code}", Applicability.SAFE),
                     ),
                 )
                 break
-
-    @staticmethod
-    def _owned_elsewhere(ctx: ClaimContext, column2: ClaimLine, pair: _Pair) -> bool:
-        """The pair another rule answers: a Mohs-lesion biopsy billed with 59 (MOH005)."""
-        families = ctx.ruleset.families
-        first, second = families.get(pair.column1.code), families.get(column2.code)
-        return (
-            first is not None
-            and second is not None
-            and first.family == "mohs"
-            and second.family == "biopsy"
-            and pair.distinct is False
-            and "59" in column2.modifiers
-        )
 
     def _judge(self, ctx: ClaimContext, column2: ClaimLine, code: str, pairs: Sequence[_Pair]) -> Iterator[Finding]:
         ids = [column2.line_id, *(p.column1.line_id for p in pairs)]
@@ -262,7 +213,7 @@ class Column2BilledWithColumn1(Rule):
                 ids,
                 f"{self._pair(column2, code, p)}, modifier indicator 0 ({p.edit.rationale}): no modifier bypasses "
                 f"this edit, so {code} will be denied. Remove line {column2.line_id}.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), remove_title),
+                fix=remove_line(column2.line_id, remove_title, Applicability.SAFE),
             )
             return
         same = [p for p in pairs if p.distinct is False]
@@ -289,13 +240,7 @@ class Column2BilledWithColumn1(Rule):
                 f"{_named(column2, code)} is column 2 to {partners} ({rationale}) and will be denied without a "
                 f"distinct-service modifier. The chart documents a different lesion/site, so append {modifier} to "
                 f"line {column2.line_id} ({code}).",
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.SAFE,
-                    (column2.line_id,),
-                    f"append {modifier} to {code}",
-                    modifier=modifier,
-                ),
+                fix=add_modifier(column2.line_id, modifier, f"append {modifier} to {code}", Applicability.SAFE),
                 revenue_impact=value,
             )
             return
@@ -305,12 +250,11 @@ class Column2BilledWithColumn1(Rule):
             f"unless it was a distinct service. Only if the chart documents a different lesion, anatomic site or "
             f"encounter, append {modifier} to line {column2.line_id}; otherwise remove it. Document lesion id and "
             "site for both lines.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (column2.line_id,),
+            fix=add_modifier(
+                column2.line_id,
+                modifier,
                 f"append {modifier} to {code} if a distinct lesion is documented",
-                modifier=modifier,
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=value,
         )
@@ -321,10 +265,10 @@ class Column2BilledWithColumn1(Rule):
 
     def _same_lesion(self, ctx: ClaimContext, column2: ClaimLine, code: str, pair: _Pair, ids: list[str]) -> Finding:
         lesion = ctx.doc(column2).lesion_id
-        family = ctx.ruleset.families.get(column2.code)
+        family = ctx.families.get(column2.code)
         is_biopsy = family is not None and family.family == "biopsy"
         title = f"remove bundled {column2.code}"
-        column1_family = ctx.ruleset.families.get(pair.column1.code)
+        column1_family = ctx.families.get(pair.column1.code)
         mohs_biopsy = is_biopsy and column1_family is not None and column1_family.family == "mohs"
         if pair.bypass and mohs_biopsy:
             # 59 on the biopsy is left to MOH005 (`_owned_elsewhere`); here another modifier claims the distinction.
@@ -336,7 +280,7 @@ class Column2BilledWithColumn1(Rule):
                 "(no X modifier describes a diagnostic biopsy of the lesion then treated). Remove line "
                 f"{column2.line_id} "
                 "unless the chart documents that no prior pathology existed; if it does, bill the biopsy with 59.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
+                fix=remove_line(column2.line_id, title, Applicability.NEEDS_DOCUMENTATION),
             )
         if pair.bypass:
             # The billed modifier claims a separate lesion/site; the chart's lesion id says otherwise. A biopsy of
@@ -355,7 +299,7 @@ class Column2BilledWithColumn1(Rule):
                 f"{self._pair(column2, code, pair)}; {', '.join(pair.bypass)} is billed but the chart documents the "
                 f"same lesion ({lesion}): the service is not distinct and the modifier is not supported. Remove line "
                 f"{column2.line_id}.{exception}",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
+                fix=remove_line(column2.line_id, title, Applicability.SAFE),
             )
         if mohs_biopsy:
             # CPT/LCD A56836: a same-day biopsy of the Mohs lesion is billable (with 59 on the biopsy) when
@@ -366,49 +310,17 @@ class Column2BilledWithColumn1(Rule):
                 "lesion is billable only when no prior pathology confirmed it (then with 59 on the biopsy: no X "
                 "modifier describes a diagnostic biopsy of the same lesion); if a prior biopsy diagnosed it, remove "
                 f"line {column2.line_id}.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.NEEDS_DOCUMENTATION, (column2.line_id,), title),
+                fix=remove_line(column2.line_id, title, Applicability.NEEDS_DOCUMENTATION),
             )
         return self.finding(
             ids,
             f"{self._pair(column2, code, pair)} ({pair.edit.rationale}) and the chart documents the same lesion "
             f"({lesion}): {code} is part of {pair.code1} and is not separately payable. Remove line "
             f"{column2.line_id}; do not add a modifier to get past the edit.",
-            fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (column2.line_id,), title),
+            fix=remove_line(column2.line_id, title, Applicability.SAFE),
         )
 
 
 def _named(line: ClaimLine, code: str) -> str:
     """`11103 (line 2)`, or `11103 (line 2, billed 11102)` for a line the biopsy rules recode."""
     return f"{code} (line {line.line_id})" if code == line.code else f"{code} (line {line.line_id}, billed {line.code})"
-
-
-def _repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """The repair lines the repair rules answer, so BND001 gives no second, contradicting answer.
-
-    - removed: repair lines an excision of the same lesion includes (REP001 simple repairs, REP002 repairs of a
-      benign excision of excised diameter 0.5 cm or less: they remove the line, whatever it is column 2 to), and
-      repair lines REP003 merges (safely: every length documented) into the first line of their group, which
-      carries the summed code;
-    - regrouped: the first line of each group REP003 sums, with the lines of its group (the pairs among them
-      are answered by the summed code).
-    """
-    removed = {found.repair.line_id for found in included_repairs(ctx, day)}
-    regrouped: dict[str, frozenset[str]] = {}
-    for group in groups(ctx, day):
-        if len(group.primaries) < 2 or not _summed(ctx, group):
-            continue
-        first, *rest = group.lines
-        removed.update(line.line_id for line in rest)
-        regrouped[first.line_id] = frozenset(line.line_id for line in group.lines)
-    return frozenset(removed), regrouped
-
-
-def _summed(ctx: ClaimContext, group: Group) -> bool:
-    """REP003 sums the group as a safe fix: every line documents its length and the sum has a code. (Without the
-    lengths REP003 can only ask for them, and the pair's own answer stands.)"""
-    lengths = [ctx.doc(line).repair_length_cm for line in group.primaries]
-    if any(length is None for length in lengths):
-        return False
-    total = sum(length for length in lengths if length is not None)
-    region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
-    return coding(ctx, group.kind, total, region, group.site_group) is not None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 _TABLES = (("ptp", "PTP"), ("mue", "MUE"), ("addon", "add-on code"))
@@ -40,7 +41,7 @@ class DateOfServiceWithoutEditTables(Rule):
     No fix: load the missing quarter (CLAIMS_RULES__DATA_DIR) and replay the claim.
 
     ## References
-    CMS NCCI PTP, MUE and add-on code edit files (quarterly editions); style.md #14 (every finding carries
+    CMS NCCI PTP, MUE and add-on code edit files (quarterly editions); every finding carries
     the data version that produced it).
     """
 
@@ -59,7 +60,7 @@ class DateOfServiceWithoutEditTables(Rule):
             if not missing:
                 continue
             lines = ctx.by_date[day]
-            labels = ctx.ruleset.data_labels()
+            labels = ctx.tables.data_labels()
             loaded = "; ".join(f"{table}: {labels.get(table) or 'none'}" for table, _ in _TABLES)
             yield self.finding(
                 [line.line_id for line in lines],

@@ -6,21 +6,16 @@ from collections.abc import Iterator
 
 from schemas.claim import ClaimLine
 
-from rules.bundling.column2_billed_with_column1 import distinct_by_documentation
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.lesions import same_service
+from rules.fixes import merge_lines, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 # Office/outpatient E/M: one per physician (or same-specialty group) a day (MCPM ch. 12 §30.6.7.B).
 OFFICE_EM = frozenset({*(f"9920{n}" for n in range(2, 6)), *(f"9921{n}" for n in range(1, 6))})
-
-
-def same_service(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
-    """Same lesion, or neither line says which lesion: a line naming a lesion the other does not is distinct."""
-    if distinct_by_documentation(ctx, first, second):
-        return False
-    return ctx.doc(first).lesion_id == ctx.doc(second).lesion_id
 
 
 @register(code="DUP001", slug="duplicate-service-line", status=Stable("0.1.0"))
@@ -86,7 +81,7 @@ class DuplicateServiceLine(Rule):
         shown = ", ".join(ids)
         code, day = first.code, first.service_date
         modifiers = f"-{'-'.join(first.modifiers)}" if first.modifiers else ""
-        family = ctx.ruleset.families.get(code)
+        family = ctx.families.get(code)
         fee = ctx.fee(code, day)
         if (fee is not None and fee.is_addon) or (family is not None and family.role == "addon"):
             total = sum(line.units for line in lines)
@@ -94,12 +89,12 @@ class DuplicateServiceLine(Rule):
                 ids,
                 f"{code}{modifiers} is billed on lines {shown} for {day}: add-on units belong on one line. Merge them "
                 f"into line {first.line_id} with {total} units (a repeated line is denied as a duplicate, OA-18).",
-                fix=Fix(FixAction.MERGE_LINES, Applicability.SAFE, tuple(ids), f"one {code} line x{total}"),
+                fix=merge_lines(tuple(ids), f"one {code} line x{total}", Applicability.SAFE),
             )
         lesion = ctx.doc(first).lesion_id
         table = ctx.mue(day)
         edit = table.get(code) if table is not None else None
-        addon = ctx.ruleset.families.addon_of(code)
+        addon = ctx.families.addon_of(code)
         further = addon.code if addon is not None and addon.code != code else None
         # One unit per day makes a repeat certain to be denied, unless further services of the code are
         # reported with its add-on (a second 11102 may be a second biopsy, +11103): then it needs the chart.
@@ -117,7 +112,7 @@ class DuplicateServiceLine(Rule):
                 ids,
                 f"{code}{modifiers} is billed on lines {shown} for {day} {why}: the repeat is denied as an "
                 f"exact duplicate (OA-18). Remove line(s) {removed}.",
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, tuple(r.line_id for r in rest), f"remove {code}"),
+                fix=remove_line(tuple(r.line_id for r in rest), f"remove {code}", Applicability.SAFE),
             )
         if further is not None:
             otherwise = f"report line(s) {removed} as its add-on {further} (the family rules say how)"
@@ -128,10 +123,9 @@ class DuplicateServiceLine(Rule):
             f"{code}{modifiers} is billed on lines {shown} for {day} with no lesion or site to tell them apart: the "
             f"repeat will be denied as an exact duplicate (OA-18). If they are different lesions, document each "
             f"line's lesion and site and {otherwise}; otherwise remove line(s) {removed}.",
-            fix=Fix(
-                FixAction.REMOVE_LINE,
-                Applicability.NEEDS_DOCUMENTATION,
+            fix=remove_line(
                 tuple(r.line_id for r in rest),
                 f"remove repeated {code} unless it is a different lesion",
+                Applicability.NEEDS_DOCUMENTATION,
             ),
         )

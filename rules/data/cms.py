@@ -4,7 +4,7 @@ Pure: text or bytes in, `(TableMeta, PtpTable | MueTable | AddonTable)` out, so 
 files and the curated CSVs in this package are interchangeable editions of one `Versioned` table.
 Reading a directory of files is `rules.data.operator.load_directory`, called once at start-up.
 
-Formats (as established from public copies of the 2026 files; research-notes sections 1.2, 2, 3):
+Formats (as established from public copies of the 2026 files):
 
 Practitioner PTP, `ccipra-vNNQrR-fN.TXT` (Latin-1, tab-delimited, CRLF or LF)::
 
@@ -20,7 +20,7 @@ Practitioner PTP, `ccipra-vNNQrR-fN.TXT` (Latin-1, tab-delimited, CRLF or LF)::
   the following lines whose first two cells are empty. Data: column 1, column 2, `*` if in existence
   before 1996, effective date YYYYMMDD, deletion date YYYYMMDD or `*` (none), modifier indicator 0/1/9,
   rationale. The same pair can appear on several rows: the row in force wins, else the latest deletion
-  (research-notes 1.2). The quarter comes from the version in the file name: NCCI version NN.Q, where
+  (CMS NCCI PTP file layout). The quarter comes from the version in the file name: NCCI version NN.Q, where
   NN = year - 1994 and Q = quarter - 1, so `v320r0` is 2026 Q1 and `v322r0` 2026 Q3; `rR` is a revision
   of the same quarter. Parts f1..f4 of one quarter (split by column-1 range) merge into one edition.
 
@@ -37,7 +37,7 @@ Practitioner MUE, `MCR_MUE_PractitionerServices_Eff_MM-DD-YYYY.csv` (Latin-1, CS
   the end of that calendar quarter (MUE tables are published quarterly).
 
 Add-on code edits, `AOC_V2026Q1_01-MCR.txt` / `.csv` (CMS also ships `.xlsx`; export it to CSV first).
-ASSUMED LAYOUT - the CMS file itself could not be read here (research-notes section 3 marks it NOT
+ASSUMED LAYOUT - the CMS file itself could not be read here (no copy of it was found: NOT
 FOUND). Column names were established from public scripts that read the CMS workbook
 (`AOC_V2024Q2-MCR`): Add-on Code, Primary Code (`CCCCC` = no specific primaries, contractor defined),
 AOC Edit Type (1/2/3), AOC Del Dt, Primary Code Del Dt, AOC Edit Eff Dt, AOC Edit Del Dt (later files

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.destruction._common import BENIGN, any_contradicted
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import BENIGN, any_contradicted
+from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, money
+from rules.rule import Rule
 
 
 @register(code="DES003", slug="benign-destruction-17110-with-17111", status=Stable("0.1.0"))
@@ -32,17 +34,17 @@ class BenignDestruction17110With17111(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17110 ("up to 14 lesions") and 17111 ("15 or more lesions");
-    coding-rules.md "Destruction" and errata.
+    AMA CPT 2026 destruction guidelines (17000-17286) and errata.
     """
 
     name = "17110 billed with 17111"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17110/17111 descriptors; coding-rules.md errata (17111 is reported alone)"
+    reference = "AMA CPT 17110/17111 descriptors (17111 is reported alone)"
     triggers = BENIGN_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, BENIGN):
             codes = {line.code for line in lines}
             if len(codes) < 2 or any_contradicted(ctx, lines):
@@ -60,11 +62,6 @@ class BenignDestruction17110With17111(Rule):
                 f"{' + '.join(f'{ln.code} (line {ln.line_id})' for ln in lines)} on {day}: benign destruction is "
                 f"one code per session, {keep.code} alone, one unit ({why}). Remove "
                 f"{', '.join(f'{ln.code} (line {ln.line_id})' for ln in drop)} ({money(impact)}).",
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE,
-                    tuple(line.line_id for line in drop),
-                    f"keep {keep.code} alone",
-                ),
+                fix=remove_line(tuple(line.line_id for line in drop), f"keep {keep.code} alone", Applicability.SAFE),
                 revenue_impact=impact,
             )

@@ -7,12 +7,15 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.destruction._common import BENIGN, any_contradicted, contradicted, session_count
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import BENIGN, any_contradicted, contradicted, session_count
+from rules.facts.ownership import benign_codes_mixed
+from rules.facts.payable import paid_note
+from rules.facts.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
+from rules.fixes import merge_lines, replace_code, set_units
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BENIGN_DESTRUCTION_CODES, delta, family_lines, mue_flags
-from rules.units._payable import paid_note
+from rules.rule import Rule
 
 
 @register(code="DES004", slug="benign-destruction-code-differs-from-count", status=Stable("0.1.0"))
@@ -42,21 +45,21 @@ class BenignDestructionCodeDiffersFromCount(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17110 ("up to 14 lesions") and 17111 ("15 or more lesions");
-    coding-rules.md "Destruction" ("17111 for 15 or more (one unit, alone, never with 17110)"); contract.md
-    (`lesion_count`: lesions treated on this line).
+    AMA CPT 2026 destruction guidelines (17000-17286: 17111 is one unit, reported alone, never with 17110);
+    the claim schema (`lesion_count`: lesions treated on this line).
     """
 
     name = "Benign destruction code differs from the lesion count"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17110/17111 descriptors; coding-rules.md 'Destruction'"
+    reference = "AMA CPT 17110/17111 descriptors (up to 14 lesions; 15 or more)"
     triggers = BENIGN_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, BENIGN):
-            if len({line.code for line in lines}) > 1:
-                continue  # DES003
+            if benign_codes_mixed(lines):
+                continue  # DES003's (facts/ownership.py)
             merged = self._session(ctx, day, lines)
             if merged is not None:
                 yield merged
@@ -73,18 +76,13 @@ class BenignDestructionCodeDiffersFromCount(Rule):
                 impact = delta(ctx, day, billed, after)
                 if code != line.code:
                     what = f"the chart documents {count} lesions, which is {code}"
-                    fix = Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with {code} x1",
-                        code=code,
-                        units=1,
+                    fix = replace_code(
+                        line.line_id, code, f"replace {line.code} with {code} x1", Applicability.SAFE, units=1
                     )
                     category = Category.CODE_SELECTION
                 else:
                     what = f"{code} is reported once per session whatever the lesion count"
-                    fix = Fix(FixAction.SET_UNITS, Applicability.SAFE, (line.line_id,), f"{code} x1", units=1)
+                    fix = set_units(line.line_id, 1, f"{code} x1", Applicability.SAFE)
                     category = Category.CODE_FAMILY
                 yield self.finding(
                     [line.line_id],
@@ -103,7 +101,7 @@ class BenignDestructionCodeDiffersFromCount(Rule):
         if len(lines) < 2 or any_contradicted(ctx, lines):
             return None
         count = session_count(ctx, lines)
-        target = ctx.ruleset.families.counted(BENIGN, count) if count is not None else None
+        target = ctx.families.counted(BENIGN, count) if count is not None else None
         if count is None or target is None or target.code == lines[0].code:
             return None
         ids = tuple(line.line_id for line in lines)
@@ -116,14 +114,7 @@ class BenignDestructionCodeDiffersFromCount(Rule):
             f"benign destruction is one code per session (lesion_count is per line, so the session is their sum), "
             f"and {count} lesions are {target.code} x1, reported alone. Merge lines {', '.join(ids)} into "
             f"{target.code} x1 ({paid_note(ctx, day, billed, after, impact)}).",
-            fix=Fix(
-                FixAction.MERGE_LINES,
-                Applicability.SAFE,
-                ids,
-                f"bill {target.code} x1",
-                code=target.code,
-                units=1,
-            ),
+            fix=merge_lines(ids, f"bill {target.code} x1", Applicability.SAFE, code=target.code, units=1),
             revenue_impact=impact,
             category=Category.CODE_SELECTION,
             severity=Severity.WARNING if impact > 0 else None,

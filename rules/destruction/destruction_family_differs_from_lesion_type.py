@@ -7,9 +7,9 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.destruction._common import (
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import (
     BENIGN,
     LESION_TYPES,
     MALIGNANT,
@@ -20,9 +20,11 @@ from rules.destruction._common import (
     skin_tag_diagnoses,
     skin_tags_only,
 )
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.fixes import add_line, merge_lines, replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.rule import Rule
 
 _FAMILY_OF_TYPE = {"premalignant": PREMALIGNANT, "benign": BENIGN, "malignant": MALIGNANT}
 
@@ -56,19 +58,19 @@ class DestructionFamilyDiffersFromLesionType(Rule):
 
     ## References
     AMA CPT 2026 destruction descriptors 17000-17004, 17110-17111, 17260-17286 and skin tag removal
-    descriptors 11200/+11201; coding-rules.md "Destruction" ("the code family follows the lesion type";
-    benign destruction is "warts, seborrheic keratoses, etc., not skin tags") and "Skin tags";
+    descriptors 11200/+11201 (the code family follows the lesion type: 17110 is "benign lesions other
+    than skin tags or cutaneous vascular proliferative lesions");
     ICD-10-CM 2026 L91.8 (skin tag, acrochordon; rules/data/diagnosis_classes.csv).
     """
 
     name = "Destruction family differs from the lesion type"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "AMA CPT 17000-17286 descriptors; coding-rules.md 'Destruction' (code family follows lesion type)"
+    reference = "AMA CPT 17000-17286 descriptors (the code family follows the lesion type)"
     triggers = DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, PREMALIGNANT, BENIGN, MALIGNANT):
             groups: dict[tuple[str, str], list[ClaimLine]] = {}
             for line in lines:
@@ -91,7 +93,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     def _some_skin_tags(self, ctx: ClaimContext, line: ClaimLine) -> Iterator[Finding]:
         """A 17110/17111 line pointing to skin tags and to other lesions: the tags belong on their own 11200 line."""
         tags = skin_tag_diagnoses(ctx, line)
-        if not tags or ctx.ruleset.families.family_of(line.code) != BENIGN:
+        if not tags or ctx.families.family_of(line.code) != BENIGN:
             return
         others = ", ".join(dx for dx in ctx.diagnoses(line) if dx not in tags)
         yield self.finding(
@@ -105,7 +107,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
 
     def _to_skin_tags(self, ctx: ClaimContext, day: date, group: list[ClaimLine]) -> Iterator[Finding]:
         """17110/17111 lines whose pointed diagnoses are all skin tags (L91.8): 11200 (+11201 by count)."""
-        table = ctx.ruleset.families
+        table = ctx.families
         ids = tuple(ln.line_id for ln in group)
         billed = " + ".join(f"{ln.code} x{ln.units} (line {ln.line_id})" for ln in group)
         dxs = ", ".join(dict.fromkeys(dx for ln in group for dx in ctx.diagnoses(ln)))
@@ -123,7 +125,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 fix=None,
             )
             return
-        # contract.md: lesion_count is the lesions treated on that line, so several lines add up (each must say).
+        # the claim schema: lesion_count is the lesions treated on that line, so several lines add up (each must say).
         counts = [ctx.doc(ln).lesion_count for ln in group]
         count = None if None in counts else sum(c for c in counts if c is not None)
         target = table.counted(SKIN_TAGS, count or 1)
@@ -134,12 +136,11 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 ids,
                 f"{lead} Count the tags in the chart (lesion_count) and recode line {ids[0]} to {target.code}, adding "
                 "11201 units for tags beyond 15.",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
+                fix=replace_code(
                     ids[:1],
+                    target.code,
                     f"recode as {target.code} if the chart documents skin tags",
-                    code=target.code,
+                    Applicability.NEEDS_DOCUMENTATION,
                     units=1,
                 ),
             )
@@ -158,7 +159,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     def _recode(
         self, ctx: ClaimContext, day: date, family: str, kind: str, group: list[ClaimLine], existing: list[ClaimLine]
     ) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         ids = tuple(ln.line_id for ln in group)
         billed = " + ".join(f"{ln.code} x{ln.units} (line {ln.line_id})" for ln in group)
         head = table.get(group[0].code)
@@ -188,12 +189,11 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 ids,
                 f"{lead} destruction. Count the lesions in the chart and code {kind} "
                 f"destruction{f' starting with {first.code}' if first else ''}.",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
+                fix=replace_code(
                     ids[:1],
+                    first.code if first else None,
                     f"recode as {kind} destruction",
-                    code=first.code if first else None,
+                    Applicability.NEEDS_DOCUMENTATION,
                     units=1,
                 ),
             )
@@ -224,7 +224,7 @@ class DestructionFamilyDiffersFromLesionType(Rule):
     ) -> Iterator[Finding]:
         """Merge `group` into `target` x1 and add its add-on's units for `count` lesions (both safe: the chart
         documents the count). `what` and `addon_what` open the two messages, which go on with the codes."""
-        table = ctx.ruleset.families
+        table = ctx.families
         ids = tuple(ln.line_id for ln in group)
         addon = table.addon_of(target.code)
         extra = table.addon_units(addon, count) if addon else 0
@@ -235,27 +235,18 @@ class DestructionFamilyDiffersFromLesionType(Rule):
             ids,
             f"{what} {coded}: merge line(s) {', '.join(ids)} into {target.code} x1"
             f"{f' and add {addon.code} x{extra}' if addon and extra else ''} ({money(impact)}).",
-            fix=Fix(
-                FixAction.MERGE_LINES, Applicability.SAFE, ids, f"recode as {target.code}", code=target.code, units=1
-            ),
+            fix=merge_lines(ids, f"recode as {target.code}", Applicability.SAFE, code=target.code, units=1),
             revenue_impact=impact,
         )
         if addon and extra:
             yield self.finding(
                 ids,
                 f"{addon_what} {addon.code} x{extra}{addon_note}.",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add {addon.code} x{extra}",
-                    code=addon.code,
-                    units=extra,
-                ),
+                fix=add_line(addon.code, extra, f"add {addon.code} x{extra}", Applicability.SAFE),
             )
 
     def _to_malignant(self, ctx: ClaimContext, day: date, lead: str, group: list[ClaimLine]) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         advice = (
             " Malignant destruction is coded per lesion, one line each, by site group and lesion diameter "
             "(17260-17286): document body region and diameter of each lesion and recode."
@@ -278,13 +269,6 @@ class DestructionFamilyDiffersFromLesionType(Rule):
                 [line.line_id],
                 f"{lead} destruction. A {doc.lesion_diameter_cm:.1f} cm malignant lesion on the {doc.body_region} is "
                 f"{target.code}: replace {line.code} on line {line.line_id} ({money(impact)}).",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace with {target.code}",
-                    code=target.code,
-                    units=1,
-                ),
+                fix=replace_code(line.line_id, target.code, f"replace with {target.code}", Applicability.SAFE, units=1),
                 revenue_impact=impact,
             )

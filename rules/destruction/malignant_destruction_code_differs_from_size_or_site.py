@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.destruction._common import MALIGNANT, contradicted
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import MALIGNANT, contradicted
+from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.rule import Rule
 
 
 @register(code="DES006", slug="malignant-destruction-code-differs-from-size-or-site", status=Stable("0.1.0"))
@@ -34,7 +36,7 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17260-17286; AAD DermWorld "Destruction codes for pre-malignant and malignant
-    lesions" (2011); coding-rules.md "Destruction".
+    lesions" (2011); AMA CPT 2026 destruction guidelines (17000-17286).
     """
 
     name = "Malignant destruction code differs from site or size"
@@ -44,7 +46,7 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
     triggers = MALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, MALIGNANT):
             for line in lines:
                 billed = table.get(line.code)
@@ -72,12 +74,8 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
                     f"{line.code} on line {line.line_id} does not match the documented {' and '.join(facts)}: "
                     f"malignant destruction of that lesion is {target.code}. Replace {line.code} with "
                     f"{target.code} ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.REPLACE_CODE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"replace {line.code} with {target.code}",
-                        code=target.code,
+                    fix=replace_code(
+                        line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE
                     ),
                     revenue_impact=impact,
                     severity=Severity.WARNING if impact > 0 else None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.destruction._common import PREMALIGNANT, any_contradicted, session_count
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, any_contradicted, session_count
+from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
+from rules.rule import Rule
 
 
 @register(code="DES001", slug="premalignant-destruction-15-plus-with-17000", status=Stable("0.1.0"))
@@ -33,18 +35,18 @@ class PremalignantDestruction15PlusWith17000(Rule):
     14 lesions (the erratum pattern). Otherwise `needs_documentation`: count the lesions first.
 
     ## References
-    AMA CPT 2026 descriptors 17000/+17003/17004; coding-rules.md "Destruction" and errata (billing guide
-    "Destruction code stacking").
+    AMA CPT 2026 descriptors 17000/+17003/17004 (17004, "15 or more lesions", is reported alone; the billing
+    guide's "Destruction code stacking" example that adds it to 17000 is wrong).
     """
 
     name = "17004 stacked with 17000/17003"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17000/17003/17004 descriptors; coding-rules.md errata (17004 is reported alone)"
+    reference = "AMA CPT 17000/17003/17004 descriptors (17004 is reported alone)"
     triggers = PREMALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, PREMALIGNANT):
             alone = [line for line in lines if (e := table.get(line.code)) is not None and e.role == "alone"]
             stacked = [line for line in lines if line not in alone]
@@ -60,11 +62,8 @@ class PremalignantDestruction15PlusWith17000(Rule):
                     f"{billed}: {alone[0].code} is reported alone and only for {threshold} or more lesions, but "
                     f"the chart documents {count}. Remove {alone[0].code} (line {alone[0].line_id}) and bill the "
                     f"first lesion plus one add-on unit per further lesion ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE,
-                        tuple(line.line_id for line in alone),
-                        f"remove {alone[0].code}",
+                    fix=remove_line(
+                        tuple(line.line_id for line in alone), f"remove {alone[0].code}", Applicability.SAFE
                     ),
                     revenue_impact=impact,
                 )
@@ -83,11 +82,10 @@ class PremalignantDestruction15PlusWith17000(Rule):
                 f"{'/'.join(sorted({line.code for line in stacked}))}; {why}. Remove line(s) "
                 f"{', '.join(line.line_id for line in stacked)} ({money(impact)})"
                 + ("." if documented else "; count the lesions in the chart first."),
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE if documented else Applicability.NEEDS_DOCUMENTATION,
+                fix=remove_line(
                     tuple(line.line_id for line in stacked),
                     f"keep {alone[0].code} alone",
+                    Applicability.SAFE if documented else Applicability.NEEDS_DOCUMENTATION,
                 ),
                 revenue_impact=impact,
             )

@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count
+from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
+from rules.fixes import add_line, merge_lines, remove_line
+from rules.model import Applicability, Category, Finding, Fix, FixAction, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, mue_flags
+from rules.rule import Rule
 
 
 @register(code="DES002", slug="premalignant-destruction-units-differ-from-count", status=Stable("0.1.0"))
@@ -49,15 +51,15 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17000 ("first lesion"), +17003 ("second through 14 lesions, each"), 17004
-    ("15 or more lesions"); coding-rules.md "Destruction" ("17000 first lesion, +17003 each of lesions 2-14
-    (units = n - 1)"; 8 AKs = 17000 + 17003 x7; 20 AKs = 17004 x1); CMS NCCI add-on code edits (an add-on
+    ("15 or more lesions"): +17003 units = n - 1 for lesions 2-14 (8 AKs = 17000 + 17003 x7; 20 AKs =
+    17004 x1); CMS NCCI add-on code edits (an add-on
     alone is denied, CARC B15 / RARC N122).
     """
 
     name = "Premalignant destruction units differ from the lesion count"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 17000/+17003/17004 descriptors; coding-rules.md 'Destruction'"
+    reference = "AMA CPT 17000/+17003/17004 descriptors (+17003 units = lesions 2-14)"
     triggers = PREMALIGNANT_DESTRUCTION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
@@ -79,7 +81,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
         addons: list[ClaimLine],
         alone: list[ClaimLine],
     ) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         target = table.counted(PREMALIGNANT, count)
         if target is None:
             return
@@ -109,11 +111,10 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 f"{target.code} x1, "
                 f"reported alone. Merge line(s) {', '.join(ln.line_id for ln in stack)} into {target.code} x1 "
                 f"({money(impact)}).",
-                fix=Fix(
-                    FixAction.MERGE_LINES,
-                    Applicability.SAFE,
+                fix=merge_lines(
                     tuple(ln.line_id for ln in stack),
                     f"bill {target.code} x1",
+                    Applicability.SAFE,
                     code=target.code,
                     units=1,
                 ),
@@ -161,9 +162,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 yield self.finding(
                     [ln.line_id for ln in addons],
                     f"{addons[0].code} on lines {shown}: {why}. Fix: add {target.code} x1 ({money(impact)}).",
-                    fix=Fix(
-                        FixAction.ADD_LINE, Applicability.SAFE, (), f"add {target.code} x1", code=target.code, units=1
-                    ),
+                    fix=add_line(target.code, 1, f"add {target.code} x1", Applicability.SAFE),
                     revenue_impact=impact,
                 )
         elif primaries and primaries[0].units != 1:
@@ -189,9 +188,9 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 list(ids),
                 f"+{addon.code} is billed on {len(addons)} lines ({', '.join(ids)}) for {count} lesions {source}: "
                 f"bill it on one line, x{want} ({money(impact)}).",
-                fix=Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"+{addon.code} x{want}", units=want)
+                fix=merge_lines(ids, f"+{addon.code} x{want}", Applicability.SAFE, units=want)
                 if want
-                else Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove +{addon.code}"),
+                else remove_line(ids, f"remove +{addon.code}", Applicability.SAFE),
                 revenue_impact=impact,
             )
         elif addons:
@@ -220,14 +219,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
                 [ln.line_id for ln in primaries + alone],
                 f"{count} premalignant lesions {source} on {day}{recoded}: add +{addon.code} x{want} for lesions "
                 f"2-{count} ({money(impact)}).",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add +{addon.code} x{want}",
-                    code=addon.code,
-                    units=want,
-                ),
+                fix=add_line(addon.code, want, f"add +{addon.code} x{want}", Applicability.SAFE),
                 revenue_impact=impact,
                 severity=Severity.WARNING if impact > 0 else None,
             )
@@ -247,12 +239,7 @@ class PremalignantDestructionUnitsDifferFromCount(Rule):
             f"{count} premalignant lesions documented on {day}: {head.code} is the first lesion of the session, "
             f"reported once whatever the number of areas{rest}. Fix: remove line(s) {', '.join(ids)} "
             f"({money(impact)}).",
-            fix=Fix(
-                FixAction.REMOVE_LINE,
-                Applicability.SAFE,
-                ids,
-                f"remove the extra {head.code} line(s) {', '.join(ids)}",
-            ),
+            fix=remove_line(ids, f"remove the extra {head.code} line(s) {', '.join(ids)}", Applicability.SAFE),
             revenue_impact=impact,
         )
 

@@ -7,11 +7,13 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.destruction._common import SKIN_TAGS, by_role, session_count, session_tally
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import SKIN_TAGS, by_role, session_count, session_tally
+from rules.facts.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
+from rules.fixes import add_line, merge_lines, remove_line, replace_code, set_units
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import SKIN_TAG_CODES, delta, family_lines, money, mue_flags
+from rules.rule import Rule
 
 
 @register(code="TAG001", slug="skin-tag-units-differ-from-count", status=Stable("0.1.0"))
@@ -39,17 +41,17 @@ class SkinTagUnitsDifferFromCount(Rule):
 
     ## References
     AMA CPT 2026 descriptors 11200 ("up to and including 15 lesions") and +11201 ("each additional 10
-    lesions, or part thereof"); coding-rules.md "Skin tags".
+    lesions, or part thereof"); AMA CPT 2026 11200/+11201 descriptors.
     """
 
     name = "Skin tag units differ from the count"
     category = Category.CODE_FAMILY
     severity = Severity.ERROR
-    reference = "AMA CPT 11200/+11201 descriptors; coding-rules.md 'Skin tags'"
+    reference = "AMA CPT 11200/+11201 descriptors (up to 15 tags; each additional 10)"
     triggers = SKIN_TAG_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day, lines in family_lines(ctx, SKIN_TAGS):
             roles = by_role(ctx, lines)
             if not roles["primary"]:
@@ -64,7 +66,7 @@ class SkinTagUnitsDifferFromCount(Rule):
                     [head.line_id],
                     f"{head.code} x{head.units} on line {head.line_id}: {head.code} is reported once for up to 15 "
                     f"tags; more tags are add-on units. Set line {head.line_id} to 1 unit ({money(impact)}).",
-                    fix=Fix(FixAction.SET_UNITS, Applicability.SAFE, (head.line_id,), f"{head.code} x1", units=1),
+                    fix=set_units(head.line_id, 1, f"{head.code} x1", Applicability.SAFE),
                     revenue_impact=impact,
                 )
             addon = table.addon_of(head.code)
@@ -79,16 +81,14 @@ class SkinTagUnitsDifferFromCount(Rule):
             why = f"{count} tags {'documented' if documented else 'billed'} = {head.code} + {addon.code} x{want}"
             if have and want:
                 ids = tuple(line.line_id for line in have)
-                fix = Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"{addon.code} x{want}", units=want)
+                fix = merge_lines(ids, f"{addon.code} x{want}", Applicability.SAFE, units=want)
                 how = f"set {addon.code} (line {ids[0]}) to {want} unit(s)"
             elif have:
                 ids = tuple(line.line_id for line in have)
-                fix = Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove {addon.code}")
+                fix = remove_line(ids, f"remove {addon.code}", Applicability.SAFE)
                 how = f"remove {addon.code} (line(s) {', '.join(ids)})"
             else:
-                fix = Fix(
-                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
-                )
+                fix = add_line(addon.code, want, f"add {addon.code} x{want}", Applicability.SAFE)
                 how = f"add {addon.code} x{want}"
             yield self.finding(
                 [head.line_id, *(line.line_id for line in have)],
@@ -107,7 +107,7 @@ class SkinTagUnitsDifferFromCount(Rule):
 
         Without a count the add-on-code rule (AOC001) reports it; nothing is guessed here.
         """
-        table = ctx.ruleset.families
+        table = ctx.families
         if not addons or count is None:
             return
         first_addon = addons[0]
@@ -124,14 +124,7 @@ class SkinTagUnitsDifferFromCount(Rule):
             f"{first_addon.code} on line {first_addon.line_id} is billed without {primary}, but the chart documents "
             f"{count} tag(s): the first 15 tags are {primary}, each further 10 or part thereof {addon.code}. "
             f"Recode line {first_addon.line_id} to {primary} x1{extra} ({money(impact)}).",
-            fix=Fix(
-                FixAction.REPLACE_CODE,
-                Applicability.SAFE,
-                (first_addon.line_id,),
-                f"{primary} x1",
-                code=primary,
-                units=1,
-            ),
+            fix=replace_code(first_addon.line_id, primary, f"{primary} x1", Applicability.SAFE, units=1),
             revenue_impact=impact,
         )
         if want:
@@ -139,9 +132,7 @@ class SkinTagUnitsDifferFromCount(Rule):
                 [first_addon.line_id],
                 f"{count} tags documented: after {primary} x1, bill {addon.code} x{want} (each additional 10 tags or "
                 "part thereof beyond 15).",
-                fix=Fix(
-                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
-                ),
+                fix=add_line(addon.code, want, f"add {addon.code} x{want}", Applicability.SAFE),
                 category=Category.REVENUE_OPPORTUNITY,
                 severity=Severity.WARNING,
             )

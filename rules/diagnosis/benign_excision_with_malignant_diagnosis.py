@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import as_resubmitted, classes, counterpart, pointed
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import as_resubmitted, classes, counterpart, pointed, resubmitted_label
+from rules.facts.ownership import malignant_pathology_on_benign_excision
+from rules.facts.sites import EXCISION_CODES, delta, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="DXM002", slug="benign-excision-with-malignant-diagnosis", status=Stable("0.1.0"))
@@ -38,25 +41,25 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
     contradicts the documented pathology gets no fix: the coder picks the ICD-10-CM code from the report.
 
     ## References
-    coding-rules.md "Excisions" (C codes and in-situ D03/D04 are malignant; benign vs malignant follows final
-    pathology); AMA CPT excision guidelines.
+    AMA CPT 2026 excision guidelines (11400-11646: benign vs malignant follows the final pathology);
+    ICD-10-CM chapter 2 (C codes and in-situ D03/D04 are malignant neoplasms).
     """
 
     name = "Benign excision with a malignant diagnosis"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "coding-rules.md 'Excisions' (benign vs malignant by final pathology); AMA CPT excision guidelines"
+    reference = "AMA CPT excision guidelines (benign vs malignant by final pathology); ICD-10-CM ch. 2"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for line in ctx.lines:
-            entry, label = as_resubmitted(ctx, line)
+            entry = as_resubmitted(ctx, line)
             if entry is None or entry.family != "excision_benign" or "malignant" not in classes(ctx, line):
                 continue
+            if malignant_pathology_on_benign_excision(ctx, line):
+                continue  # EXC003's (facts/ownership.py)
             documented = ctx.doc(line).lesion_type
-            if documented == "malignant":
-                continue  # EXC003
-            head = f"Benign excision {label} points to {pointed(ctx, line)}"
+            head = f"Benign excision {resubmitted_label(ctx, line)} points to {pointed(ctx, line)}"
             if documented in ("benign", "uncertain", "premalignant"):
                 yield self.finding(
                     [line.line_id],
@@ -76,12 +79,11 @@ class BenignExcisionWithMalignantDiagnosis(Rule):
                 f"{head}: benign vs malignant excision follows the final pathology. If the pathology report confirms "
                 f"malignancy, replace {line.code} with {other.code} ({money(impact)}); otherwise correct the "
                 "diagnosis.",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
-                    (line.line_id,),
+                fix=replace_code(
+                    line.line_id,
+                    other.code,
                     f"replace {line.code} with {other.code} if pathology is malignant",
-                    code=other.code,
+                    Applicability.NEEDS_DOCUMENTATION,
                 ),
                 revenue_impact=impact,
             )

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import as_resubmitted, claim_diagnoses_of_class, classes, counterpart, pointed
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import (
+    as_resubmitted,
+    claim_diagnoses_of_class,
+    classes,
+    counterpart,
+    pointed,
+    resubmitted_label,
+)
+from rules.facts.ownership import other_pathology_on_malignant_procedure
+from rules.facts.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, MALIGNANT_DESTRUCTION_CODES, MOHS_CODES
+from rules.rule import Rule
 
 _NOT_MALIGNANT = {"benign", "uncertain", "premalignant"}
 
@@ -43,34 +53,35 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
     change: no fix is proposed, since the specific ICD-10-CM code comes from the pathology report.
 
     ## References
-    coding-rules.md "Excisions" (benign vs malignant follows final pathology; D48.5 with benign excision);
-    AMA CPT excision and destruction guidelines; ICD-10-CM chapter 2 (neoplasms).
+    AMA CPT 2026 excision and destruction guidelines (benign vs malignant follows the final pathology);
+    ICD-10-CM chapter 2 (neoplasms; D48.5, uncertain behaviour, goes with a benign excision).
     """
 
     name = "Malignant procedure with only benign diagnoses"
     category = Category.DIAGNOSIS_MISMATCH
     severity = Severity.ERROR
-    reference = "coding-rules.md 'Excisions' (pathology decides; D48.5 benign unless malignant); ICD-10-CM ch. 2"
+    reference = "AMA CPT excision guidelines (pathology decides; D48.5 benign unless malignant); ICD-10-CM ch. 2"
     triggers = EXCISION_CODES | MALIGNANT_DESTRUCTION_CODES | MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        malignant = claim_diagnoses_of_class(ctx, "malignant")
-        hint = (
-            f" The claim lists {', '.join(f'{dx} (pointer {i})' for i, dx in malignant)}: point the line to it."
-            if malignant
-            else ""
-        )
         for line in ctx.lines:
-            entry, label = as_resubmitted(ctx, line)
+            entry = as_resubmitted(ctx, line)
             if entry is None or entry.lesion_type != "malignant" or entry.is_addon:
                 continue
             found = classes(ctx, line)
             if not found or not found <= _NOT_MALIGNANT:
                 continue
+            if other_pathology_on_malignant_procedure(ctx, line):
+                continue  # EXC003 / DES005 recode from the documented pathology (facts/ownership.py)
             documented = ctx.doc(line).lesion_type
-            if documented in ("benign", "uncertain", "premalignant"):
-                continue  # EXC003 / DES005 recode from the documented pathology
+            label = resubmitted_label(ctx, line)
             head = f"{label} is a malignant-lesion procedure but points only to {pointed(ctx, line)}"
+            malignant = claim_diagnoses_of_class(ctx, "malignant")
+            hint = (
+                f" The claim lists {', '.join(f'{dx} (pointer {i})' for i, dx in malignant)}: point the line to it."
+                if malignant
+                else ""
+            )
             if documented == "malignant":
                 yield self.finding(
                     [line.line_id],
@@ -92,12 +103,11 @@ class MalignantProcedureWithBenignDiagnosis(Rule):
                 )
                 + f": if the final pathology is malignant, point to that diagnosis;{hint} otherwise recode "
                 + (f"{line.code} as {other.code}." if other else "the procedure for a benign lesion."),
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.NEEDS_DOCUMENTATION,
-                    (line.line_id,),
+                fix=replace_code(
+                    line.line_id,
+                    other.code,
                     f"recode as {other.code} if pathology is benign",
-                    code=other.code,
+                    Applicability.NEEDS_DOCUMENTATION,
                 )
                 if other
                 else None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import claim_diagnoses_of_class, classes
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import claim_diagnoses_of_class, classes
+from rules.facts.ownership import lesion_type_contradicts_premalignant
+from rules.facts.sites import PREMALIGNANT_DESTRUCTION_CODES, family_lines
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import PREMALIGNANT_DESTRUCTION_CODES, family_lines
+from rules.rule import Rule
 
 
 @register(code="DXM004", slug="premalignant-destruction-without-actinic-keratosis", status=Stable("0.1.0"))
@@ -34,7 +36,7 @@ class PremalignantDestructionWithoutActinicKeratosis(Rule):
 
     ## References
     AMA CPT 2026 17000-17004 ("premalignant lesions (e.g., actinic keratoses)"); ICD-10-CM L57.0;
-    coding-rules.md "Destruction".
+    AMA CPT 2026 destruction guidelines (17000-17286).
     """
 
     name = "Premalignant destruction without an actinic keratosis diagnosis"
@@ -46,8 +48,8 @@ class PremalignantDestructionWithoutActinicKeratosis(Rule):
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         available = claim_diagnoses_of_class(ctx, "premalignant")
         for day, lines in family_lines(ctx, "destruction_premalignant"):
-            if any(ctx.doc(line).lesion_type in ("benign", "malignant") for line in lines):
-                continue  # DES005
+            if lesion_type_contradicts_premalignant(ctx, lines):
+                continue  # DES005's (facts/ownership.py)
             missing = [line for line in lines if "premalignant" not in classes(ctx, line)]
             if not missing:
                 continue

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.diagnosis._classes import classes, pointed
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.diagnosis import classes, pointed
+from rules.facts.sites import PROCEDURE_CODES
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import PROCEDURE_CODES
+from rules.rule import Rule
 
 
 @register(code="DXM003", slug="screening-diagnosis-only-on-procedure", status=Stable("0.1.0"))
@@ -42,7 +43,7 @@ class ScreeningDiagnosisOnlyOnProcedure(Rule):
     triggers = PROCEDURE_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         if all(table.diagnosis_class(dx) != "screening" for dx in ctx.claim.diagnoses):
             return  # no line can point only to screening codes
         others = [

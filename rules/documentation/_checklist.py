@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.model import Finding, Rule, Severity
+from rules.facts.context import ClaimContext
+from rules.model import Finding, Severity
+from rules.rule import Rule
 
 
 @dataclass(frozen=True, slots=True)
 class Need:
-    field: str  # a documentation field (contract.md)
+    field: str  # a documentation field (schemas/claim.py `Documentation`)
     why: str  # what it supports
     selects_code: bool  # the code cannot be verified without it (warning) vs supporting detail (info)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
 from rules.documentation._checklist import Need, documented, gap, missing
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.sites import BIOPSY_CODES, family_lines
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import BIOPSY_CODES, family_lines
+from rules.rule import Rule
 
 NEEDS = (
     Need("technique", "tangential/shave, punch or incisional selects 11102-11107", True),

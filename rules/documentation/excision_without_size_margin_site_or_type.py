@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
 from rules.documentation._checklist import Need, documented, gap, missing
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.sites import EXCISION_CODES
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES
+from rules.rule import Rule
 
 NEEDS = (
     Need("lesion_diameter_cm", "greatest clinical lesion diameter, for the excised diameter", True),
@@ -40,7 +41,7 @@ class ExcisionWithoutSizeMarginSiteOrType(Rule):
 
     ## References
     Billing guide "Documentation Checklist" (excision); AMA CPT excision instructions (excised diameter);
-    coding-rules.md "Excisions".
+    AMA CPT 2026 excision guidelines (11400-11646).
     """
 
     name = "Excision without size, margin, site or pathology"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
 from rules.documentation._checklist import Need, gap, missing
-from rules.model import Category, Finding, Rule, Severity, Stable
-from rules.mohs._lesions import lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import lesions
+from rules.facts.sites import MOHS_CODES
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES
+from rules.rule import Rule
 
 STAGE = (Need("mohs_stage", "the highest stage sets the additional-stage units", True),)
 BLOCKS = (Need("mohs_blocks", "blocks beyond five per stage are +17315", False),)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.sites import PROCEDURE_CODES
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import PROCEDURE_CODES
 
 
 @register(code="DOC006", slug="procedure-line-without-documentation", status=Stable("0.1.0"))
@@ -33,13 +34,14 @@ class ProcedureLineWithoutDocumentation(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist"; contract.md `documentation` (optional chart facts per line).
+    Billing guide "Documentation Checklist"; the claim line `documentation` (optional chart facts per line,
+    schemas/claim.py).
     """
 
     name = "Procedure line without documentation"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.INFO
-    reference = "Billing guide documentation checklist; contract.md claim line documentation"
+    reference = "Billing guide documentation checklist (per procedure family)"
     triggers = PROCEDURE_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
@@ -47,7 +49,7 @@ class ProcedureLineWithoutDocumentation(Rule):
         return shape.undocumented
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for line in ctx.lines:
             if line.documentation is not None or line.code not in PROCEDURE_CODES:
                 continue

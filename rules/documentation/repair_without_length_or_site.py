@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
 from rules.documentation._checklist import Need, documented, gap, missing
-from rules.model import Category, Finding, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.sites import REPAIR_CODES
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import REPAIR_CODES
+from rules.rule import Rule
 
 NEEDS = (
     Need("repair_length_cm", "the summed length selects the code", True),
@@ -37,7 +38,7 @@ class RepairWithoutLengthOrSite(Rule):
 
     ## References
     Billing guide "Documentation Checklist" (excision: wound dimensions, closure type); AMA CPT repair
-    guidelines (12001-13160); coding-rules.md "Repairs".
+    guidelines (12001-13160); AMA CPT 2026 repair guidelines (12001-13160).
     """
 
     name = "Repair without length or site"
@@ -47,7 +48,7 @@ class RepairWithoutLengthOrSite(Rule):
     triggers = REPAIR_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         lines = [
             line
             for line in ctx.lines

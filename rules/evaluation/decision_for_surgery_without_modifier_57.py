@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import EmSituation, codes, em_situations
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
+from rules.facts.surgery import EmSituation, codes, em_situations
+from rules.fixes import add_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 
@@ -79,9 +81,7 @@ class DecisionForSurgeryWithoutModifier57(Rule):
             f"E/M {line.code} (line {line.line_id}) is {self._when(em)}, a 090-day global procedure, and the chart "
             "documents that this visit made the decision for surgery. That visit is paid only with 57 "
             f"(MCPM ch. 12 §30.6.6.C); append 57 to line {line.line_id}{replaces}.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER, Applicability.SAFE, (line.line_id,), f"append 57 to {line.code}", modifier="57"
-            ),
+            fix=add_modifier(line.line_id, "57", f"append 57 to {line.code}", Applicability.SAFE),
             revenue_impact=ctx.revenue(line.code, line.units, line.service_date),
         )
 
@@ -100,12 +100,11 @@ class DecisionForSurgeryWithoutModifier57(Rule):
             "includes the visits of the day before and the day of surgery (MCPM ch. 12 §40.1.A). If this visit made "
             "the decision to operate, document it (documentation.decision_for_surgery) and append 57, not 25; "
             f"{otherwise}.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=add_modifier(
+                line.line_id,
+                "57",
                 f"append 57 to {line.code} if the visit decided the surgery",
-                modifier="57",
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=ctx.revenue(line.code, line.units, line.service_date),
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import POSTOP_DAYS, EmSituation, em_situations
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
+from rules.facts.surgery import POSTOP_DAYS, EmSituation, em_situations
+from rules.fixes import add_modifier, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 
@@ -76,23 +78,21 @@ class EmInPostoperativePeriodWithoutModifier24(Rule):
                 f"{head} The E/M points only to the surgery's diagnoses ({', '.join(sorted(em_dx))}), so it looks "
                 f"like routine follow-up: remove line {line.line_id} unless the chart documents a problem unrelated "
                 "to the surgery (then point to its diagnosis and append 24).",
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.NEEDS_DOCUMENTATION,
-                    (line.line_id,),
+                fix=remove_line(
+                    line.line_id,
                     f"remove {line.code}: post-operative visit in the global package",
+                    Applicability.NEEDS_DOCUMENTATION,
                 ),
             )
         return self.finding(
             [line.line_id, *(p.line.line_id for p in em.postop_of)],
             f"{head} If the chart documents that this visit treated a problem unrelated to the surgery (its own "
             f"diagnosis), append 24 to line {line.line_id}; otherwise remove the line.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=add_modifier(
+                line.line_id,
+                "24",
                 f"append 24 to {line.code} if the visit was unrelated to the surgery",
-                modifier="24",
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=ctx.revenue(line.code, line.units, line.service_date),
         )

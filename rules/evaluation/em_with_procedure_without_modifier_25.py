@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import EmSituation, codes, em_situations
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
+from rules.facts.surgery import EmSituation, codes, em_situations
+from rules.fixes import add_modifier, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 _MINOR_POLICY = (
@@ -120,7 +122,7 @@ class EmWithProcedureWithoutModifier25(Rule):
                 f"included in the surgery's payment: remove line {line.line_id}. Do not append 25 or 57 to get "
                 "past the edit.",
                 category=Category.PTP_BUNDLE,
-                fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, (line.line_id,), title),
+                fix=remove_line(line.line_id, title, Applicability.SAFE),
             )
         return self.finding(
             [line.line_id, *(m.line_id for m in majors)],
@@ -128,11 +130,8 @@ class EmWithProcedureWithoutModifier25(Rule):
             "problem unrelated to the surgery (then point the E/M to that problem's diagnosis; it is not a "
             "pre-operative visit).",
             category=Category.PTP_BUNDLE,
-            fix=Fix(
-                FixAction.REMOVE_LINE,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
-                f"{title}, unless it treated an unrelated problem",
+            fix=remove_line(
+                line.line_id, f"{title}, unless it treated an unrelated problem", Applicability.NEEDS_DOCUMENTATION
             ),
         )
 
@@ -153,13 +152,7 @@ class EmWithProcedureWithoutModifier25(Rule):
                 [line.line_id],
                 f"{head}; {policy}. The chart documents a significant, separately identifiable E/M, so append 25 "
                 f"to line {line.line_id}{instead}.",
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"append 25 to {line.code}",
-                    modifier="25",
-                ),
+                fix=add_modifier(line.line_id, "25", f"append 25 to {line.code}", Applicability.SAFE),
                 revenue_impact=value,
             )
         if sep is False:
@@ -169,12 +162,7 @@ class EmWithProcedureWithoutModifier25(Rule):
                 f"procedure and not separately billable: remove line {line.line_id}. Do not append 25 to get past "
                 "the edit.",
                 category=Category.PTP_BUNDLE,
-                fix=Fix(
-                    FixAction.REMOVE_LINE,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"remove {line.code}: included in the procedure",
-                ),
+                fix=remove_line(line.line_id, f"remove {line.code}: included in the procedure", Applicability.SAFE),
             )
         return self.finding(
             [line.line_id],
@@ -182,12 +170,11 @@ class EmWithProcedureWithoutModifier25(Rule):
             "(the problem addressed beyond the procedure's usual pre-service work, with its own history, exam or "
             f"medical decision making); otherwise remove line {line.line_id}. Record it as "
             "documentation.separately_identifiable.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=add_modifier(
+                line.line_id,
+                "25",
                 f"append 25 to {line.code} if a separately identifiable E/M is documented",
-                modifier="25",
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=value,
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import codes, em_situations
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
+from rules.facts.surgery import codes, em_situations
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EVM005", slug="modifier-25-on-decision-for-major-surgery", status=Stable("0.1.0"))
@@ -66,11 +68,5 @@ class Modifier25OnDecisionForMajorSurgery(Rule):
                 f"E/M {line.code} (line {line.line_id}) is the visit that decided {codes(em.majors)} (090-day global) "
                 "but carries 25. The decision for a major procedure is paid with 57, and no minor procedure is billed "
                 f"that day for 25 to apply to: remove 25 from line {line.line_id}; {instead}.",
-                fix=Fix(
-                    FixAction.REMOVE_MODIFIER,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"remove 25 from {line.code}",
-                    modifier="25",
-                ),
+                fix=remove_modifier(line.line_id, "25", f"remove 25 from {line.code}", Applicability.SAFE),
             )

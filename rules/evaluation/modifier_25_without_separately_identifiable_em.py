@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import codes, em_situations
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
+from rules.facts.ownership import preoperative_day_undecided, twenty_five_for_fifty_seven
+from rules.facts.surgery import codes, em_situations
+from rules.fixes import remove_line, remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EVM002", slug="modifier-25-without-separately-identifiable-em", status=Stable("0.1.0"))
@@ -64,8 +67,8 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
             line = em.line
             if "25" not in line.modifiers or em.separately_identifiable is not False:
                 continue
-            if em.decision_visit and not em.minors:
-                continue  # 25 in place of 57: EVM005
+            if twenty_five_for_fifty_seven(em):
+                continue  # 25 in place of 57: EVM005's (facts/ownership.py)
             head = (
                 f"E/M {line.code} (line {line.line_id}) carries 25, which attests a significant, separately "
                 "identifiable E/M, but the chart says it was not separately identifiable"
@@ -76,13 +79,7 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
                     f"{head}. The visit decided {codes(em.majors)} (090-day global) and is paid with 57 on that "
                     f"ground; the same-day {codes(em.minors)} includes any other E/M work. Remove 25 from line "
                     f"{line.line_id}.",
-                    fix=Fix(
-                        FixAction.REMOVE_MODIFIER,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"remove 25 from {line.code}",
-                        modifier="25",
-                    ),
+                    fix=remove_modifier(line.line_id, "25", f"remove 25 from {line.code}", Applicability.SAFE),
                 )
             elif em.with_global:
                 yield self.finding(
@@ -90,12 +87,7 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
                     f"{head}. It is therefore included in {codes(em.with_global)} (the decision to perform a minor "
                     "procedure and its usual pre-service work are paid with it; MCPM ch. 12 §40.1.C). Remove line "
                     f"{line.line_id}, or correct the documentation if another problem was in fact addressed.",
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"remove {line.code}: included in the procedure",
-                    ),
+                    fix=remove_line(line.line_id, f"remove {line.code}: included in the procedure", Applicability.SAFE),
                 )
             elif em.majors_next_day and em.decision_for_surgery is False:
                 yield self.finding(
@@ -104,26 +96,24 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
                     "says it did not decide. It is therefore a pre-operative visit included in the surgery's global "
                     "package (MCPM ch. 12 §40.1.A); 25 is for an E/M on the day of a procedure and does not exempt "
                     f"it. Remove line {line.line_id}.",
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE,
-                        (line.line_id,),
+                    fix=remove_line(
+                        line.line_id,
                         f"remove {line.code}: pre-operative visit in the global package",
+                        Applicability.SAFE,
                     ),
                 )
-            elif em.majors_next_day:
-                continue  # the day before a 090-day procedure, chart silent on the decision: EVM003 (57, or remove)
+            elif preoperative_day_undecided(em):
+                continue  # the day before a 090-day procedure, chart silent on the decision: EVM003's (57, or remove)
             elif em.no_global_same_day:
                 yield self.finding(
                     [line.line_id],
                     f"{head}. The E/M work inherent to {codes(em.no_global_same_day)} is not billed separately "
                     "(NCCI Policy Manual ch. I §D). Remove the E/M unless the chart documents a separate problem "
                     "evaluated and managed at this visit.",
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.NEEDS_DOCUMENTATION,
-                        (line.line_id,),
+                    fix=remove_line(
+                        line.line_id,
                         f"remove {line.code} unless a separate problem is documented",
+                        Applicability.NEEDS_DOCUMENTATION,
                     ),
                 )
             else:
@@ -132,11 +122,5 @@ class Modifier25WithoutSeparatelyIdentifiableEm(Rule):
                     f"{head}, and no other service is on the claim that day. Remove 25 from line {line.line_id} "
                     "unless a same-day procedure is billed on another claim (then the E/M is part of it and "
                     "should not be billed).",
-                    fix=Fix(
-                        FixAction.REMOVE_MODIFIER,
-                        Applicability.DISPLAY_ONLY,
-                        (line.line_id,),
-                        f"remove 25 from {line.code}",
-                        modifier="25",
-                    ),
+                    fix=remove_modifier(line.line_id, "25", f"remove 25 from {line.code}", Applicability.DISPLAY_ONLY),
                 )

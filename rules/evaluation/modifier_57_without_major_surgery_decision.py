@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import EmSituation, codes, em_situations
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
+from rules.facts.surgery import EmSituation, codes, em_situations
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="EVM004", slug="modifier-57-without-major-surgery-decision", status=Stable("0.1.0"))
@@ -76,7 +78,7 @@ class Modifier57WithoutMajorSurgeryDecision(Rule):
                     "only if it was significant and separately identifiable (25) or unrelated to any same-day "
                     "procedure's global package.",
                     severity=Severity.WARNING,
-                    fix=Fix(FixAction.REMOVE_MODIFIER, Applicability.SAFE, (line.line_id,), title, modifier="57"),
+                    fix=remove_modifier(line.line_id, "57", title, Applicability.SAFE),
                 )
             elif (em.minors or em.minors_next_day) and not em.majors:
                 yield self._minor_only(em)
@@ -126,11 +128,10 @@ class Modifier57WithoutMajorSurgeryDecision(Rule):
             f"E/M {line.code} (line {line.line_id}) on {line.service_date} carries 57 {where} (000/010-day global) "
             "and no 090-day procedure that day or the next. 57 is for the visit that decided a major (090-day) "
             f"procedure, on the day of or the day before surgery (MCPM ch. 12 §30.6.6.C); {remedy}{tail}",
-            fix=Fix(
-                FixAction.REMOVE_MODIFIER,
-                Applicability.SAFE if safe else Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=remove_modifier(
+                line.line_id,
+                "57",
                 f"remove 57 from {line.code}",
-                modifier="57",
+                Applicability.SAFE if safe else Applicability.NEEDS_DOCUMENTATION,
             ),
         )

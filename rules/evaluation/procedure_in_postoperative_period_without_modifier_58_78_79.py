@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from rules.context import ClaimContext
-from rules.evaluation._surgery import POSTOP_DAYS, Procedure, claim_procedures
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
+from rules.facts.surgery import POSTOP_DAYS, Procedure, claim_procedures
+from rules.fixes import add_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 _SURGICAL = ("000", "010", "090")
@@ -41,8 +43,7 @@ class ProcedureInPostoperativePeriodWithoutModifier587879(Rule):
     The global surgical package includes the post-operative care of the surgery, complications that do
     not need a return to the operating room among them (MCPM ch. 12 §40.1.A). A later procedure by the same
     physician within the global period is paid only with a modifier that says why it is separate:
-    coding-rules.md "58 (staged/planned procedure in the global period ...), 78 (return to OR, related),
-    79 (unrelated procedure in the global period)"; research-notes §6: 58 "Staged/related procedure by same
+    CPT modifier descriptors: 58 "Staged/related procedure by same
     physician during the post-op period (planned)", 78 "Unplanned return to OR/procedure room by same
     physician for a related procedure during post-op", 79 "Unrelated procedure by same physician during
     post-op period; starts a new global period; rules in MCPM Pub 100-04 Ch.12 §40". Without one the
@@ -123,12 +124,11 @@ class ProcedureInPostoperativePeriodWithoutModifier587879(Rule):
             f"{line.code} (line {line.line_id}) on {line.service_date} is billed without 58, 78 or 79 and falls in "
             f"the post-operative period of {surgery}. {_POLICY}. {advice} Do not append a modifier the chart does "
             "not support.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=add_modifier(
+                line.line_id,
+                modifier,
                 f"append {modifier} to {line.code} if the chart documents it ({MODIFIER_MEANING[modifier]})",
-                modifier=modifier,
+                Applicability.NEEDS_DOCUMENTATION,
             ),
             revenue_impact=ctx.revenue(line.code, line.units, line.service_date),
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.excision._expected import lines_with_step
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.excision import lines_with_step
+from rules.facts.sites import EXCISION_CODES, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, money
+from rules.rule import Rule
 
 
 @register(code="EXC003", slug="excision-malignancy-differs-from-pathology", status=Stable("0.1.0"))
@@ -37,13 +39,13 @@ class ExcisionMalignancyDiffersFromPathology(Rule):
 
     ## References
     AMA CPT 2026 excision guidelines (benign 11400-11446, malignant 11600-11646, "based on final
-    pathology"); coding-rules.md "Excisions".
+    pathology"); AMA CPT 2026 excision guidelines (11400-11646).
     """
 
     name = "Excision malignancy differs from pathology"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "AMA CPT excision guidelines (benign vs malignant by final pathology); coding-rules.md 'Excisions'"
+    reference = "AMA CPT excision guidelines (benign vs malignant by final pathology)"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
@@ -57,12 +59,8 @@ class ExcisionMalignancyDiffersFromPathology(Rule):
                 f"documents {article} {kind} lesion: benign vs malignant excision follows the final pathology"
                 f"{' (uncertain behaviour is coded as benign)' if kind == 'uncertain' else ''}. Replace "
                 f"{line.code} with {found.target.code} ({money(step.impact)} for the pathology).",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace {line.code} with {found.target.code}",
-                    code=found.target.code,
+                fix=replace_code(
+                    line.line_id, found.target.code, f"replace {line.code} with {found.target.code}", Applicability.SAFE
                 ),
                 revenue_impact=step.impact,
                 severity=Severity.WARNING if step.impact > 0 else None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.excision._expected import lines_with_step
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.excision import lines_with_step
+from rules.facts.sites import EXCISION_CODES, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, money
+from rules.rule import Rule
 
 
 @register(code="EXC002", slug="excision-site-differs-from-body-region", status=Stable("0.1.0"))
@@ -32,8 +34,7 @@ class ExcisionSiteDiffersFromBodyRegion(Rule):
     `safe`: the line's own documentation names the body region.
 
     ## References
-    AMA CPT 2026 excision code descriptors (11400-11446, 11600-11646 anatomic groups); coding-rules.md
-    "Excisions".
+    AMA CPT 2026 excision code descriptors (11400-11446, 11600-11646 anatomic groups) and excision guidelines.
     """
 
     name = "Excision site group differs from the body region"
@@ -50,12 +51,8 @@ class ExcisionSiteDiffersFromBodyRegion(Rule):
                 f"Line {line.line_id} bills {line.code} ({step.before.site_group.replace('_', '/')}) but the chart "
                 f"documents the {ctx.doc(line).body_region}, which is {step.after.site_group.replace('_', '/')}. "
                 f"Replace {line.code} with {found.target.code} ({money(step.impact)} for the site).",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace {line.code} with {found.target.code}",
-                    code=found.target.code,
+                fix=replace_code(
+                    line.line_id, found.target.code, f"replace {line.code} with {found.target.code}", Applicability.SAFE
                 ),
                 revenue_impact=step.impact,
                 severity=Severity.WARNING if step.impact > 0 else None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.excision._expected import lines_with_step, step_text
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.excision import lines_with_step, step_text
+from rules.facts.sites import EXCISION_CODES, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, money
+from rules.rule import Rule
 
 
 @register(code="EXC001", slug="excision-size-differs-from-excised-diameter", status=Stable("0.1.0"))
@@ -34,7 +36,7 @@ class ExcisionSizeDiffersFromExcisedDiameter(Rule):
     (the documentation rules ask for it).
 
     ## References
-    AMA CPT 2026 excision instructions (11400-11646: "excised diameter"); coding-rules.md "Excisions";
+    AMA CPT 2026 excision instructions (11400-11646: "excised diameter");
     AAPC "Know when to report excision or repair or both".
     """
 
@@ -53,12 +55,8 @@ class ExcisionSizeDiffersFromExcisedDiameter(Rule):
                 f"excised diameter is {found.excised_cm:.1f} cm ({doc.lesion_diameter_cm:.1f} cm lesion + 2 x "
                 f"{doc.margin_cm:.1f} cm margin): excisions are coded by excised diameter, not lesion size. "
                 f"Replace {line.code} with {found.target.code} ({money(step.impact)} for the size).",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace {line.code} with {found.target.code}",
-                    code=found.target.code,
+                fix=replace_code(
+                    line.line_id, found.target.code, f"replace {line.code} with {found.target.code}", Applicability.SAFE
                 ),
                 revenue_impact=step.impact,
                 severity=Severity.WARNING if step.impact > 0 else None,

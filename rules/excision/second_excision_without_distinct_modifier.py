@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.excision._expected import FAMILIES
-from rules.model import Category, Finding, Rule, Severity, Stable
-from rules.modifiers.repeated_code_without_distinct_modifier import lines_needing_distinct_modifier
+from rules.facts.context import ClaimContext
+from rules.facts.excision import FAMILIES
+from rules.facts.lesions import lines_needing_distinct_modifier
+from rules.facts.sites import EXCISION_CODES, amount, family_lines
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import EXCISION_CODES, amount, family_lines
+from rules.rule import Rule
 
 
 @register(code="EXC004", slug="second-excision-without-distinct-modifier", status=Stable("0.1.0"))
@@ -37,8 +38,8 @@ class SecondExcisionWithoutDistinctModifier(Rule):
     modifiers that nothing tells apart, are left to the duplicate-line rule (DUP001).
 
     ## References
-    coding-rules.md "Excisions" ("a second excision in the same family carries a distinct modifier") and
-    "Distinct-service modifiers"; NCCI Policy Manual ch. I (modifiers 59/X{EPSU}; MUE MAI 1: additional
+    AMA CPT 2026 excision guidelines (11400-11646: each lesion excised is reported separately); NCCI
+    Policy Manual ch. I (modifiers 59/X{EPSU}; MUE MAI 1: additional
     lesions on separate lines with anatomic or distinct modifiers); CMS MCD article A53399 and CMS X{EPSU}
     guidance (2015); Med3000 / medicalcodingcorner examples (11603, 11402-59, 11401-59).
     """
@@ -46,7 +47,7 @@ class SecondExcisionWithoutDistinctModifier(Rule):
     name = "Second excision without a distinct-lesion modifier"
     category = Category.MODIFIER_MISSING
     severity = Severity.ERROR
-    reference = "coding-rules.md 'Excisions' (distinct modifier on second excision); CMS article A53399"
+    reference = "AMA CPT excision guidelines (each lesion excised is reported); CMS article A53399 (59/X{EPSU})"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

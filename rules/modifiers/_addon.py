@@ -1,6 +1,6 @@
 """Add-on codes and distinct-service modifiers, judged on the code a line will carry (MOD004, MOD005, MOD010).
 
-A biopsy line the biopsy rules recode (rules/biopsy/_plan.py: a second primary becomes its add-on, a lone
+A biopsy line the biopsy rules recode (rules/facts/biopsy.py: a second primary becomes its add-on, a lone
 add-on with its technique documented becomes the primary) is judged as the code it is recoded to, so the
 modifier rules answer in the same pass as the recode and the corrected claim needs no second scrub.
 """
@@ -11,9 +11,9 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import mohs_lesion_line, planned_code
-from rules.context import ClaimContext
-from rules.modifiers_common import DISTINCT_SERVICE, X_MODIFIERS, is_em_like
+from rules.facts.biopsy import mohs_lesion_line, planned_code
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import DISTINCT_SERVICE, X_MODIFIERS, is_em_like
 
 
 def is_addon(ctx: ClaimContext, code: str, day: date) -> bool:

@@ -7,9 +7,11 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity
-from rules.modifiers_common import EM_CODES, MODIFIER_MEANING, is_cpt_procedure
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES, MODIFIER_MEANING, is_cpt_procedure
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity
+from rules.rule import Rule
 
 
 class EmOnlyModifierOnProcedure(Rule):
@@ -36,12 +38,8 @@ class EmOnlyModifierOnProcedure(Rule):
                 f"Modifier {self.modifier} ({MODIFIER_MEANING[self.modifier]}) is defined for E/M services only, but "
                 f"line {line.line_id} is procedure {line.code}: payers reject it as an invalid modifier (CO-4). "
                 f"Remove {self.modifier} from line {line.line_id}. {self.advice(ctx, line)}",
-                fix=Fix(
-                    FixAction.REMOVE_MODIFIER,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"remove {self.modifier} from {line.code}",
-                    modifier=self.modifier,
+                fix=remove_modifier(
+                    line.line_id, self.modifier, f"remove {self.modifier} from {line.code}", Applicability.SAFE
                 ),
             )
 

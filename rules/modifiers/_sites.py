@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.modifiers_common import is_em_like
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import is_em_like
 
 
 def different_site(ctx: ClaimContext, a: ClaimLine, b: ClaimLine) -> bool | None:

@@ -7,10 +7,12 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine, Documentation
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import ANATOMIC, ANATOMIC_REGION, ANATOMIC_SIDE, CORONARY, MIRROR
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import ANATOMIC, ANATOMIC_REGION, ANATOMIC_SIDE, CORONARY, MIRROR
+from rules.fixes import add_modifier, remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 # The documented body regions an anatomic modifier's region may be charted as (`face` when no more is said).
 _COMPATIBLE = {"eyelid": frozenset({"eyelid", "face"}), "hand": frozenset({"hand"}), "foot": frozenset({"foot"})}
@@ -92,13 +94,7 @@ class AnatomicModifierContradictingDocumentation(Rule):
             yield self.finding(
                 [line.line_id],
                 f"{message}: append {mirror} to line {line.line_id} in place of {modifier}.",
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"append {mirror} to {line.code}",
-                    modifier=mirror,
-                ),
+                fix=add_modifier(line.line_id, mirror, f"append {mirror} to {line.code}", Applicability.SAFE),
             )
 
     def _remove(self, line: ClaimLine, modifier: str, reason: str) -> Finding:
@@ -107,11 +103,5 @@ class AnatomicModifierContradictingDocumentation(Rule):
             f"{reason}. A site modifier the chart contradicts is invalid (CO-4) and, as an NCCI-associated modifier, "
             f"asserts a distinct site the record does not support: remove {modifier} from line {line.line_id} (or "
             "correct the documentation if the chart is wrong).",
-            fix=Fix(
-                FixAction.REMOVE_MODIFIER,
-                Applicability.SAFE,
-                (line.line_id,),
-                f"remove {modifier} from {line.code}",
-                modifier=modifier,
-            ),
+            fix=remove_modifier(line.line_id, modifier, f"remove {modifier} from {line.code}", Applicability.SAFE),
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.model import Category, Finding, Rule, Severity, Stable
-from rules.modifiers_common import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD009", slug="conflicting-postoperative-modifiers", status=Stable("0.1.0"))

@@ -7,12 +7,14 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import planned_code
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.biopsy import planned_code
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import DISTINCT_SERVICE
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.modifiers._addon import judges_59, removes_distinct_modifiers
-from rules.modifiers_common import DISTINCT_SERVICE
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD005", slug="distinct-modifier-on-addon-code", status=Stable("0.1.0"))
@@ -85,11 +87,5 @@ class DistinctModifierOnAddonCode(Rule):
             f"bypasses nothing and should never be appended (AAD 'Modifier madness'): remove {modifier} from line "
             f"{line.line_id}. If the add-on's lesions are distinct from another procedure, the modifier belongs on the "
             "primary's column-2 line, not on the add-on.",
-            fix=Fix(
-                FixAction.REMOVE_MODIFIER,
-                Applicability.SAFE,
-                (line.line_id,),
-                title,
-                modifier=modifier,
-            ),
+            fix=remove_modifier(line.line_id, modifier, title, Applicability.SAFE),
         )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import DISTINCT_SERVICE, is_em_like
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import DISTINCT_SERVICE, is_em_like
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD011", slug="distinct-modifier-on-em", status=Stable("0.1.0"))
@@ -57,11 +59,7 @@ class DistinctModifierOnEm(Rule):
                         f"Line {line.line_id} is E/M {line.code} with {modifier}: CPT says 59 (and so its X{{EPSU}} "
                         "subsets) is not appended to an E/M service. Remove it; a significant, separately identifiable "
                         "E/M on the day of a procedure is reported with 25, and only when the chart documents it.",
-                        fix=Fix(
-                            FixAction.REMOVE_MODIFIER,
-                            Applicability.SAFE,
-                            (line.line_id,),
-                            f"remove {modifier} from {line.code}",
-                            modifier=modifier,
+                        fix=remove_modifier(
+                            line.line_id, modifier, f"remove {modifier} from {line.code}", Applicability.SAFE
                         ),
                     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
 from rules.model import Stable
 from rules.modifiers._em_only import EmOnlyModifierOnProcedure
 from rules.registry import register

@@ -7,13 +7,15 @@ from typing import ClassVar
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import planned_code
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.biopsy import planned_code
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import X_MODIFIERS
+from rules.fixes import add_modifier, remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.modifiers._addon import is_addon, judges_59
 from rules.modifiers._sites import counterparts, different_site
-from rules.modifiers_common import X_MODIFIERS
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD004", slug="modifier-59-where-x-modifier-applies", status=Stable("0.1.0"))
@@ -91,12 +93,8 @@ class Modifier59WhereXModifierApplies(Rule):
             f"modifier (AAD 'Modifier madness'): no NCCI edit pairs a primary with its own add-on, so the modifier "
             f"bypasses nothing. Remove 59 from line {line.line_id}; do not replace it by XS.",
             severity=Severity.ERROR,
-            fix=Fix(
-                FixAction.REMOVE_MODIFIER,
-                Applicability.SAFE,
-                (line.line_id,),
-                f"remove 59 from {line.code} (recoded to add-on {addon})",
-                modifier="59",
+            fix=remove_modifier(
+                line.line_id, "59", f"remove 59 from {line.code} (recoded to add-on {addon})", Applicability.SAFE
             ),
         )
 
@@ -112,13 +110,7 @@ class Modifier59WhereXModifierApplies(Rule):
                 f"{head}. The chart documents a different lesion or site from {listed}: replace 59 by XS (separate "
                 "structure).",
                 severity=Severity.WARNING,
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace 59 by XS on {line.code}",
-                    modifier="XS",
-                ),
+                fix=add_modifier(line.line_id, "XS", f"replace 59 by XS on {line.code}", Applicability.SAFE),
             )
         modifier = ctx.profile.distinct_modifier
         return self.finding(
@@ -127,11 +119,10 @@ class Modifier59WhereXModifierApplies(Rule):
             "anatomic site (record lesion_id and body_region on both lines), XE if a separate encounter the same "
             "day, XP if another practitioner, XU if a service that does not overlap the main one; keep 59 only if "
             "none fits.",
-            fix=Fix(
-                FixAction.ADD_MODIFIER,
-                Applicability.NEEDS_DOCUMENTATION,
-                (line.line_id,),
+            fix=add_modifier(
+                line.line_id,
+                modifier,
                 f"replace 59 by {modifier} on {line.code} if the chart supports it",
-                modifier=modifier,
+                Applicability.NEEDS_DOCUMENTATION,
             ),
         )

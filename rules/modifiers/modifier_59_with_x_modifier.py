@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import X_MODIFIERS
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import X_MODIFIERS
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD003", slug="modifier-59-with-x-modifier", status=Stable("0.1.0"))
@@ -59,13 +61,7 @@ class Modifier59WithXModifier(Rule):
                     [line.line_id],
                     f"{both} (CMS CR 8863). Keep the more descriptive {'/'.join(xs)} and remove 59 from line "
                     f"{line.line_id}.",
-                    fix=Fix(
-                        FixAction.REMOVE_MODIFIER,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"remove 59 from {line.code}",
-                        modifier="59",
-                    ),
+                    fix=remove_modifier(line.line_id, "59", f"remove 59 from {line.code}", Applicability.SAFE),
                 )
                 continue
             for x in xs:
@@ -73,11 +69,5 @@ class Modifier59WithXModifier(Rule):
                     [line.line_id],
                     f"{both}, and this payer ({ctx.profile.name}) does not recognise X{{EPSU}}: remove {x} from "
                     f"line {line.line_id} and keep 59.",
-                    fix=Fix(
-                        FixAction.REMOVE_MODIFIER,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"remove {x} from {line.code}",
-                        modifier=x,
-                    ),
+                    fix=remove_modifier(line.line_id, x, f"remove {x} from {line.code}", Applicability.SAFE),
                 )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.modifiers_common import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE, PROCEDURE_ONLY, is_em_like
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import MODIFIER_MEANING, POSTOPERATIVE_PROCEDURE, PROCEDURE_ONLY, is_em_like
+from rules.fixes import remove_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD008", slug="procedure-modifier-on-em", status=Stable("0.1.0"))
@@ -70,11 +72,7 @@ class ProcedureModifierOnEm(Rule):
                     [line.line_id],
                     f"Modifier {modifier} ({MODIFIER_MEANING[modifier]}) describes a procedure, but line "
                     f"{line.line_id} is E/M {line.code}: remove {modifier} from line {line.line_id}. {instead}",
-                    fix=Fix(
-                        FixAction.REMOVE_MODIFIER,
-                        Applicability.SAFE,
-                        (line.line_id,),
-                        f"remove {modifier} from {line.code}",
-                        modifier=modifier,
+                    fix=remove_modifier(
+                        line.line_id, modifier, f"remove {modifier} from {line.code}", Applicability.SAFE
                     ),
                 )

@@ -2,74 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.claim.duplicate_service_line import same_service
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.lesions import Unmarked, lines_needing_distinct_modifier
+from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, family
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import MALIGNANT_DESTRUCTION_CODES, distinct_lesions, family, has_distinct_modifier
 
-# Families whose primary code describes one lesion, so that each further lesion is another line of the same
-# code: malignant destruction ("one line per lesion", coding-rules.md Destruction) and the first Mohs stage
-# of each lesion (17311/17313). Excisions are EXC004's (which also groups different codes of one family).
+# Families whose primary code describes one lesion, so that each further lesion is another line of the same code:
+# malignant destruction (CPT 17260-17286, one line per lesion) and the first Mohs stage of each lesion (17311/17313).
+# Excisions are EXC004's (which also groups different codes of one family).
 PER_LESION_FAMILIES = frozenset({"destruction_malignant", "mohs"})
-
-
-@dataclass(frozen=True, slots=True)
-class Unmarked:
-    """A line of a group that needs a distinct-lesion modifier, and whether the chart shows it is distinct."""
-
-    line: ClaimLine
-    kept: ClaimLine  # the one line of the group that is reported without a modifier
-    documented: bool  # True: the chart shows a different lesion or site from every line before it
-
-    def fix(self, modifier: str) -> Fix:
-        """Append `modifier` to the line: safe only when the chart shows a distinct lesion or site."""
-        return Fix(
-            FixAction.ADD_MODIFIER,
-            Applicability.SAFE if self.documented else Applicability.NEEDS_DOCUMENTATION,
-            (self.line.line_id,),
-            f"append {modifier} to {self.line.code}",
-            modifier=modifier,
-        )
-
-
-def lines_needing_distinct_modifier(ctx: ClaimContext, ordered: Sequence[ClaimLine]) -> Iterator[Unmarked]:
-    """The lines of one same-day group (in `ordered`, the line to keep bare first) that need a modifier.
-
-    Every line but one must carry a distinct-service modifier (59/X{EPSU}) or an anatomic modifier no other
-    line of the group carries; which line is the bare one does not matter. When more than one line is bare,
-    the first of them in `ordered` stays bare and each other is yielded, unless the chart names the same
-    lesion as an earlier line (a duplicate, not a second lesion) or DUP001 already reports the pair as one
-    repeated service (same code and modifiers, no lesion or site telling them apart).
-    """
-    bare = [line for line in ordered if not has_distinct_modifier(line, [o for o in ordered if o is not line])]
-    if len(bare) < 2:
-        return
-    for index, line in enumerate(ordered):
-        if line is bare[0] or not any(line is b for b in bare):
-            continue
-        earlier = ordered[:index]
-        verdicts = [distinct_lesions(ctx, line, other) for other in earlier]
-        if False in verdicts or any(_reported_as_duplicate(ctx, line, other) for other in earlier):
-            continue
-        yield Unmarked(line, bare[0], all(v is True for v in verdicts))
-
-
-def _reported_as_duplicate(ctx: ClaimContext, line: ClaimLine, other: ClaimLine) -> bool:
-    """DUP001 groups these two lines as one repeated service (and says how to fix them)."""
-    return (
-        line.code == other.code
-        and line.service_date == other.service_date
-        and frozenset(line.modifiers) == frozenset(other.modifiers)
-        and same_service(ctx, other, line)
-    )
 
 
 @register(code="MOD012", slug="repeated-code-without-distinct-modifier", status=Stable("0.1.0"))
@@ -105,10 +54,10 @@ class RepeatedCodeWithoutDistinctModifier(Rule):
     ## References
     NCCI Policy Manual ch. I (modifiers 59 and X{EPSU}: different site, lesion or encounter, never only to
     bypass an edit; MUEs: MAI 1 line edits, additional units on separate lines with anatomic or 59/X
-    modifiers); coding-rules.md "Distinct-service modifiers" (XS for a separate structure, anatomic
-    modifiers document distinct sites), "Destruction" (malignant destruction is one line per lesion) and
-    "Mohs"; research-notes.md section 2 (MAI 1: "documented additional units may be reported on separate
-    lines with 59/anatomic modifiers") and section 5 (CARC 18, exact duplicate); CMS CR 8863 (X{EPSU}).
+    modifiers); CMS MLN "Proper Use of the -XE, -XS, -XP, -XU Modifiers" (XS for a separate structure;
+    anatomic modifiers document distinct sites); AMA CPT 2026 17260-17286 and 17311/17313 descriptors (one
+    lesion each); CMS NCCI MUE page (MAI 1: documented additional units may be reported on separate lines
+    with 59/anatomic modifiers); X12 CARC 18 (exact duplicate); CMS CR 8863 (X{EPSU}).
     """
 
     name = "Same per-lesion code on several lines without a distinct-lesion modifier"

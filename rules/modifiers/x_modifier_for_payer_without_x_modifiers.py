@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import MODIFIER_MEANING, X_MODIFIERS
+from rules.fixes import add_modifier
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.modifiers._addon import removes_distinct_modifiers
-from rules.modifiers_common import MODIFIER_MEANING, X_MODIFIERS
 from rules.registry import register
+from rules.rule import Rule
 
 
 @register(code="MOD010", slug="x-modifier-for-payer-without-x-modifiers", status=Stable("0.1.0"))
@@ -63,11 +65,7 @@ class XModifierForPayerWithoutXModifiers(Rule):
                 f"Line {line.line_id} ({line.code}) carries {meanings}, but this payer ({ctx.profile.name}) does not "
                 f"recognise the X{{EPSU}} modifiers: report the distinct service with 59 instead (59 replaces "
                 f"{'/'.join(xs)}).",
-                fix=Fix(
-                    FixAction.ADD_MODIFIER,
-                    Applicability.SAFE,
-                    (line.line_id,),
-                    f"replace {'/'.join(xs)} by 59 on {line.code}",
-                    modifier="59",
+                fix=add_modifier(
+                    line.line_id, "59", f"replace {'/'.join(xs)} by 59 on {line.code}", Applicability.SAFE
                 ),
             )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import documented_group, entry, expected_code, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import entry, expected_code, lesions
+from rules.facts.ownership import mohs_site_documented
+from rules.facts.sites import MOHS_CODES, delta, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="MOH001", slug="mohs-addon-with-other-site-primary", status=Stable("0.1.0"))
@@ -19,7 +22,7 @@ class MohsAddonWithOtherSitePrimary(Rule):
     +17312 is reported only with 17311 (head, neck, hands, feet, genitalia) and +17314 only with 17313
     (trunk, arms, legs). An add-on billed with the other group's first stage (for the same lesion, or the
     only Mohs lesion of the date) is recoded to its first stage's add-on, following the first stage's
-    documented site when the add-on line documents none.
+    documented site when the add-on line documents none (an add-on documenting its own site is MOH002's).
 
     ## Why is this bad?
     +17312 with 17313 has no primary of its own and is denied (CARC B15 / N122); the additional stages of
@@ -34,7 +37,7 @@ class MohsAddonWithOtherSitePrimary(Rule):
 
     ## References
     AMA CPT 2026 descriptors and parentheticals 17311-17315; AAPC "Don't Marginalize Mohs" ("17311 and
-    +17312", "17313 and +17314"); coding-rules.md "Mohs".
+    +17312", "17313 and +17314"); AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs add-on with the other site's first stage"
@@ -48,8 +51,8 @@ class MohsAddonWithOtherSitePrimary(Rule):
             for lesion in lesions(ctx, day):
                 for line in lesion.stages:
                     billed = entry(ctx, line)
-                    if billed is None or documented_group(ctx, line) is not None:
-                        continue  # a documented site is MOH002's
+                    if billed is None or mohs_site_documented(ctx, line):
+                        continue  # a documented site is MOH002's (facts/ownership.py)
                     if billed.site_group == lesion.group:
                         continue
                     target = expected_code(ctx, line, lesion.group)
@@ -63,12 +66,8 @@ class MohsAddonWithOtherSitePrimary(Rule):
                         f"another site group; this lesion's first stage is {primary_target.code} (line "
                         f"{lesion.primary.line_id}), whose additional stages are {target.code}. Replace {line.code} "
                         f"with {target.code} ({money(impact)}).",
-                        fix=Fix(
-                            FixAction.REPLACE_CODE,
-                            Applicability.SAFE,
-                            (line.line_id,),
-                            f"replace {line.code} with {target.code}",
-                            code=target.code,
+                        fix=replace_code(
+                            line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE
                         ),
                         revenue_impact=impact,
                         severity=Severity.WARNING if impact > 0 else None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import FAMILY, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import FAMILY, lesions
+from rules.facts.sites import MOHS_CODES, delta, lines_of, money
+from rules.fixes import add_line, merge_lines, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES, delta, lines_of, money
+from rules.rule import Rule
 
 
 @register(code="MOH004", slug="mohs-blocks-beyond-five-not-billed", status=Stable("0.1.0"))
@@ -33,7 +35,7 @@ class MohsBlocksBeyondFiveNotBilled(Rule):
 
     ## References
     AMA CPT 2026 descriptor +17315 ("each additional block after the first 5 tissue blocks, any stage");
-    AAPC "Don't Marginalize Mohs"; coding-rules.md "Mohs".
+    AAPC "Don't Marginalize Mohs"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs blocks beyond five not billed as +17315"
@@ -43,7 +45,7 @@ class MohsBlocksBeyondFiveNotBilled(Rule):
     triggers = MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         for day in ctx.dates:
             stage_lines = [line for lesion in lesions(ctx, day) for line in lesion.lines]
             blocks = [ctx.doc(line).mohs_blocks for line in stage_lines]
@@ -64,13 +66,11 @@ class MohsBlocksBeyondFiveNotBilled(Rule):
             ids = tuple(line.line_id for line in block_lines)
             impact = delta(ctx, day, [(addon.code, billed)], [(addon.code, want)])
             if not ids:
-                fix = Fix(
-                    FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
-                )
+                fix = add_line(addon.code, want, f"add {addon.code} x{want}", Applicability.SAFE)
             elif want == 0:
-                fix = Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove {addon.code}")
+                fix = remove_line(ids, f"remove {addon.code}", Applicability.SAFE)
             else:
-                fix = Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"{addon.code} x{want}", units=want)
+                fix = merge_lines(ids, f"{addon.code} x{want}", Applicability.SAFE, units=want)
             detail = ", ".join(f"line {ln.line_id}: {b}" for ln, b in zip(stage_lines, blocks, strict=True))
             yield self.finding(
                 [*(line.line_id for line in stage_lines), *ids],

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import documented_group, entry, expected_code, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import documented_group, entry, expected_code, lesions
+from rules.facts.sites import MOHS_CODES, delta, money
+from rules.fixes import replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="MOH002", slug="mohs-site-differs-from-body-region", status=Stable("0.1.0"))
@@ -22,7 +24,7 @@ class MohsSiteDiffersFromBodyRegion(Rule):
 
     ## Why is this bad?
     The two code pairs are valued differently (17311 pays more than 17313): the site must match the chart.
-    Public sources are known to swap the two groups (research-notes 1.4 warning); the CMS short descriptors
+    Public sources are known to swap the two groups (CMS PFS short descriptors settle it); the CMS short descriptors
     are the authority ("Mohs 1 stage h/n/hf/g", "Mohs 1 stage t/a/l").
 
     ## Example
@@ -33,14 +35,14 @@ class MohsSiteDiffersFromBodyRegion(Rule):
     their first stage (MOH001).
 
     ## References
-    AMA CPT 2026 descriptors 17311-17314; CMS PFS short descriptors (research-notes 1.4); AAPC "Don't
-    Marginalize Mohs"; coding-rules.md "Mohs".
+    AMA CPT 2026 descriptors 17311-17314; CMS PFS RVU file short descriptors; AAPC "Don't
+    Marginalize Mohs"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs site group differs from the body region"
     category = Category.CODE_SELECTION
     severity = Severity.ERROR
-    reference = "AMA CPT 17311-17314 descriptors (site groups); CMS PFS short descriptors; coding-rules.md 'Mohs'"
+    reference = "AMA CPT 17311-17314 descriptors (site groups); CMS PFS short descriptors"
     triggers = MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
@@ -59,12 +61,8 @@ class MohsSiteDiffersFromBodyRegion(Rule):
                         f"Line {line.line_id} bills {line.code} ({billed.site_group.removeprefix('mohs_')}) but the "
                         f"chart documents the {ctx.doc(line).body_region} ({group.removeprefix('mohs_')}): Mohs is "
                         f"coded by the lesion's site group. Replace {line.code} with {target.code} ({money(impact)}).",
-                        fix=Fix(
-                            FixAction.REPLACE_CODE,
-                            Applicability.SAFE,
-                            (line.line_id,),
-                            f"replace {line.code} with {target.code}",
-                            code=target.code,
+                        fix=replace_code(
+                            line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE
                         ),
                         revenue_impact=impact,
                         severity=Severity.WARNING if impact > 0 else None,

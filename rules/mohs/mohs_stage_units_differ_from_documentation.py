@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import MohsLesion, expected_code, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import MohsLesion, expected_code, lesions
+from rules.facts.sites import MOHS_CODES, delta, money
+from rules.fixes import add_line, merge_lines, remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.sites import MOHS_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="MOH003", slug="mohs-stage-units-differ-from-documentation", status=Stable("0.1.0"))
@@ -35,7 +37,7 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
 
     ## References
     AMA CPT 2026 descriptors 17311-17314 ("first stage", "each additional stage"); AAPC "Don't Marginalize
-    Mohs"; coding-rules.md "Mohs".
+    Mohs"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Mohs stage units differ from documentation"
@@ -50,7 +52,7 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
                 yield from self._judge(ctx, day, lesion)
 
     def _judge(self, ctx: ClaimContext, day: date, lesion: MohsLesion) -> Iterator[Finding]:
-        table = ctx.ruleset.families
+        table = ctx.families
         stages = [s for line in lesion.lines if (s := ctx.doc(line).mohs_stage) is not None]
         primary = expected_code(ctx, lesion.primary, lesion.group)
         addon = table.addon_of(primary.code) if primary else None
@@ -68,15 +70,13 @@ class MohsStageUnitsDifferFromDocumentation(Rule):
             f"{addon.code} x{want}, but {billed} additional stage unit(s) are billed"
         )
         if not ids:
-            fix = Fix(
-                FixAction.ADD_LINE, Applicability.SAFE, (), f"add {addon.code} x{want}", code=addon.code, units=want
-            )
+            fix = add_line(addon.code, want, f"add {addon.code} x{want}", Applicability.SAFE)
             how = f"add {addon.code} x{want}"
         elif want == 0:
-            fix = Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove {addon.code}")
+            fix = remove_line(ids, f"remove {addon.code}", Applicability.SAFE)
             how = f"remove line(s) {', '.join(ids)}"
         else:
-            fix = Fix(FixAction.MERGE_LINES, Applicability.SAFE, ids, f"{addon.code} x{want}", units=want)
+            fix = merge_lines(ids, f"{addon.code} x{want}", Applicability.SAFE, units=want)
             how = f"bill {want} unit(s) on line {ids[0]}"
         yield self.finding(
             [lesion.primary.line_id, *ids],

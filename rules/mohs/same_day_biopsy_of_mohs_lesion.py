@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import FAMILY, lesions
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import FAMILY, lesions
+from rules.facts.sites import BIOPSY_CODES, lines_of, same_lesion
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
-from rules.sites import BIOPSY_CODES, lines_of, same_lesion
 
 
 @register(code="MOH005", slug="same-day-biopsy-of-mohs-lesion", status=Stable("0.1.0"))
@@ -35,13 +37,13 @@ class SameDayBiopsyOfMohsLesion(Rule):
 
     ## References
     CMS LCD billing article A56836 (Mohs micrographic surgery: same-day biopsy conditions); codingintel.com
-    "Coding for Mohs Micrographic Surgery"; coding-rules.md "Mohs" (research-notes 1.4).
+    "Coding for Mohs Micrographic Surgery"; AMA CPT 2026 Mohs guidelines (17311-17315).
     """
 
     name = "Same-day biopsy of the Mohs lesion"
     category = Category.PTP_BUNDLE
     severity = Severity.WARNING
-    reference = "CMS billing article A56836 (Mohs: same-day biopsy only without prior pathology); coding-rules.md"
+    reference = "CMS billing article A56836 (Mohs: same-day biopsy only without prior pathology)"
     triggers = BIOPSY_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
@@ -72,10 +74,9 @@ class SameDayBiopsyOfMohsLesion(Rule):
                     ),
                     fix=None
                     if claimed
-                    else Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.NEEDS_DOCUMENTATION,
-                        (biopsy.line_id,),
+                    else remove_line(
+                        biopsy.line_id,
                         f"remove {biopsy.code} unless no prior pathology existed",
+                        Applicability.NEEDS_DOCUMENTATION,
                     ),
                 )

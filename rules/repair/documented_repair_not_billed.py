@@ -7,14 +7,16 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.excision._expected import effective_code
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
-from rules.mohs._lesions import FAMILY as MOHS
-from rules.mohs._lesions import lesions
+from rules.facts.context import ClaimContext
+from rules.facts.excision import effective_code
+from rules.facts.mohs import FAMILY as MOHS
+from rules.facts.mohs import lesions
+from rules.facts.repair import coding, excision_lines, groups, is_small_benign
+from rules.facts.sites import EXCISION_CODES, MOHS_CODES, delta, lines_of, money, same_lesion
+from rules.fixes import add_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.repair._common import coding, excision_lines, groups, is_small_benign
-from rules.sites import EXCISION_CODES, MOHS_CODES, delta, lines_of, money, same_lesion
+from rules.rule import Rule
 
 
 @register(code="REP005", slug="documented-repair-not-billed", status=Stable("0.1.0"))
@@ -47,8 +49,8 @@ class DocumentedRepairNotBilled(Rule):
 
     ## References
     AMA CPT 2026 repair guidelines (intermediate/complex repair reported separately from excision);
-    NCCI Policy Manual ch. III (exception for benign excisions of 0.5 cm or less); coding-rules.md
-    "Excisions", "Repairs" and "Mohs" ("Repairs, flaps and grafts after Mohs are billed separately").
+    NCCI Policy Manual ch. III (exception for benign excisions of 0.5 cm or less); AMA CPT 2026 Mohs
+    guidelines (repairs, flaps and grafts after Mohs surgery are reported separately).
     """
 
     name = "Documented repair not billed"
@@ -70,7 +72,7 @@ class DocumentedRepairNotBilled(Rule):
                 small = excision not in mohs and is_small_benign(ctx, effective_code(ctx, excision))
                 if small or self._billed(ctx, day, excision):
                     continue
-                group = ctx.ruleset.families.site_group(f"repair_{doc.repair}", doc.body_region)
+                group = ctx.families.site_group(f"repair_{doc.repair}", doc.body_region)
                 if group is None:
                     yield self.finding(
                         [excision.line_id],
@@ -112,7 +114,7 @@ class DocumentedRepairNotBilled(Rule):
             )
             return
         impact = delta(ctx, day, [], want.pairs())
-        mohs = [ctx.ruleset.families.family_of(ex.code) == MOHS for ex in excisions]
+        mohs = [ctx.families.family_of(ex.code) == MOHS for ex in excisions]
         if all(mohs):
             after = "the Mohs surgery (000-day global; repairs after Mohs are billed separately)"
         elif any(mohs):
@@ -124,9 +126,7 @@ class DocumentedRepairNotBilled(Rule):
             f"{kind.capitalize()} repair documented on {where} but no repair line is billed: intermediate and "
             f"complex closures are billed in addition to {after}. Add {want.text()} for {total:.1f} cm "
             f"({money(impact)}).",
-            fix=Fix(
-                FixAction.ADD_LINE, Applicability.SAFE, (), f"add {want.primary.code}", code=want.primary.code, units=1
-            ),
+            fix=add_line(want.primary.code, 1, f"add {want.primary.code}", Applicability.SAFE),
             revenue_impact=impact,
         )
         if want.addon is not None and want.addon_units:
@@ -134,20 +134,13 @@ class DocumentedRepairNotBilled(Rule):
                 ids,
                 f"The {total:.1f} cm {kind} repair also takes {want.addon.code} x{want.addon_units} (each additional "
                 "5 cm).",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add {want.addon.code}",
-                    code=want.addon.code,
-                    units=want.addon_units,
-                ),
+                fix=add_line(want.addon.code, want.addon_units, f"add {want.addon.code}", Applicability.SAFE),
             )
 
 
 def mohs_carriers(ctx: ClaimContext, day: date) -> list[ClaimLine]:
     """The Mohs lines of a date that carry a documented intermediate/complex repair, one per lesion: a lesion's
-    stage lines (its lesion id, else the first-stage line they belong to, rules/mohs/_lesions.py) describe
+    stage lines (its lesion id, else the first-stage line they belong to, rules/facts/mohs.py) describe
     one wound, so its first line documenting the repair stands for it."""
     owner = {line.line_id: lesion.primary for lesion in lesions(ctx, day) for line in lesion.lines}
     seen: set[tuple[str, str]] = set()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.payable import paid_note
+from rules.facts.repair import Group, addon_change, addon_fix, coding, excision_lines, groups, kind_of
+from rules.facts.sites import REPAIR_CODES, delta, money, same_lesion
+from rules.fixes import remove_line, replace_code
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.repair._common import Group, addon_change, addon_fix, coding, excision_lines, groups, kind_of
-from rules.sites import REPAIR_CODES, delta, money, same_lesion
-from rules.units._payable import paid_note
+from rules.rule import Rule
 
 
 @register(code="REP004", slug="repair-code-differs-from-documentation", status=Stable("0.1.0"))
@@ -41,8 +43,8 @@ class RepairCodeDiffersFromDocumentation(Rule):
     silent (DOC004 asks for it).
 
     ## References
-    AMA CPT 2026 repair descriptors 12001-12057, 13100-13153 and repair guidelines; coding-rules.md
-    "Repairs".
+    AMA CPT 2026 repair descriptors 12001-12057, 13100-13153 and repair guidelines (lengths of one
+    classification and anatomic group are summed).
     """
 
     name = "Repair code differs from documentation"
@@ -59,7 +61,7 @@ class RepairCodeDiffersFromDocumentation(Rule):
 
     def _judge(self, ctx: ClaimContext, day: date, group: Group) -> Iterator[Finding]:
         line = group.primaries[0]
-        doc, billed = ctx.doc(line), ctx.ruleset.families.get(line.code)
+        doc, billed = ctx.doc(line), ctx.families.get(line.code)
         if billed is None or doc.repair_length_cm is None:
             return
         kind = doc.repair or kind_of(billed)
@@ -79,7 +81,7 @@ class RepairCodeDiffersFromDocumentation(Rule):
                     f"Line {line.line_id} bills {line.code} for a {facts}: a simple repair is included in the "
                     f"excision of the same lesion (line {same[0].line_id}). Remove line {line.line_id} "
                     f"({money(impact)}).",
-                    fix=Fix(FixAction.REMOVE_LINE, Applicability.SAFE, ids, f"remove {line.code}"),
+                    fix=remove_line(ids, f"remove {line.code}", Applicability.SAFE),
                     revenue_impact=impact,
                 )
                 return
@@ -89,12 +91,11 @@ class RepairCodeDiffersFromDocumentation(Rule):
                 [line.line_id],
                 f"Line {line.line_id} bills {line.code} but the chart documents a {facts}, which is {want.text()}. "
                 f"Replace {line.code} with {want.primary.code} ({paid_note(ctx, day, before, after, impact)}).",
-                fix=Fix(
-                    FixAction.REPLACE_CODE,
-                    Applicability.SAFE,
-                    (line.line_id,),
+                fix=replace_code(
+                    line.line_id,
+                    want.primary.code,
                     f"replace {line.code} with {want.primary.code}",
-                    code=want.primary.code,
+                    Applicability.SAFE,
                     units=1,
                 ),
                 revenue_impact=impact,

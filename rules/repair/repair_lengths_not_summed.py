@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.repair import addon_change, addon_fix, coding, groups
+from rules.facts.sites import REPAIR_CODES, delta, money
+from rules.fixes import merge_lines
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.repair._common import addon_change, addon_fix, coding, groups
-from rules.sites import REPAIR_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="REP003", slug="repair-lengths-not-summed", status=Stable("0.1.0"))
@@ -37,7 +39,7 @@ class RepairLengthsNotSummed(Rule):
 
     ## References
     AMA CPT 2026 repair guidelines (12001-13160: summing lengths by classification and anatomic group);
-    coding-rules.md "Repairs".
+    AMA CPT 2026 repair guidelines (12001-13160).
     """
 
     name = "Repair lengths not summed"
@@ -60,13 +62,7 @@ class RepairLengthsNotSummed(Rule):
                         ids,
                         f"{head}. CPT sums the lengths of repairs of one complexity in one anatomic group and bills "
                         f"one code for the total; document each repair's length and bill one line.",
-                        fix=Fix(
-                            FixAction.MERGE_LINES,
-                            Applicability.NEEDS_DOCUMENTATION,
-                            ids,
-                            "bill one summed line",
-                            units=1,
-                        ),
+                        fix=merge_lines(ids, "bill one summed line", Applicability.NEEDS_DOCUMENTATION, units=1),
                     )
                     continue
                 total = sum(length for length in lengths if length is not None)
@@ -80,11 +76,10 @@ class RepairLengthsNotSummed(Rule):
                     f"{head}, {total:.1f} cm in total. CPT sums the lengths of repairs of one complexity in one "
                     f"anatomic group: bill {want.text()} for {total:.1f} cm on line {ids[0]} and drop the others "
                     f"({money(impact)} for the group).",
-                    fix=Fix(
-                        FixAction.MERGE_LINES,
-                        Applicability.SAFE,
+                    fix=merge_lines(
                         ids,
                         f"{want.primary.code} for {total:.1f} cm",
+                        Applicability.SAFE,
                         code=want.primary.code,
                         units=1,
                     ),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.repair import included_repairs
+from rules.facts.sites import REPAIR_CODES, delta, money
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.repair._common import included_repairs
-from rules.sites import REPAIR_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="REP002", slug="repair-with-small-benign-excision", status=Stable("0.1.0"))
@@ -33,7 +35,7 @@ class RepairWithSmallBenignExcision(Rule):
 
     ## References
     NCCI Policy Manual for Medicare Services ch. III (benign excision 0.5 cm or less includes repairs);
-    AAPC "Know when to report excision or repair or both"; coding-rules.md "Excisions" and "Destruction".
+    AAPC "Know when to report excision or repair or both"; AMA CPT 2026 excision guidelines (11400-11646).
     """
 
     name = "Repair billed with a benign excision of 0.5 cm or less"
@@ -60,11 +62,10 @@ class RepairWithSmallBenignExcision(Rule):
                     f"{excision.line_id} ({coded}, excised diameter 0.5 cm or less), which NCCI says includes "
                     f"simple, intermediate and complex repair. Remove line {repair.line_id} ({money(impact)})"
                     + ("." if found.confirmed else " unless it repaired another, larger excision (document it)."),
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE if found.confirmed else Applicability.NEEDS_DOCUMENTATION,
-                        (repair.line_id,),
+                    fix=remove_line(
+                        repair.line_id,
                         f"remove {repair.code} (included in {found.excision_code})",
+                        Applicability.SAFE if found.confirmed else Applicability.NEEDS_DOCUMENTATION,
                     ),
                     revenue_impact=impact,
                 )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.context import ClaimContext
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.repair import included_repairs
+from rules.facts.sites import REPAIR_CODES, delta, money
+from rules.fixes import remove_line
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
-from rules.repair._common import included_repairs
-from rules.sites import REPAIR_CODES, delta, money
+from rules.rule import Rule
 
 
 @register(code="REP001", slug="simple-repair-with-excision", status=Stable("0.1.0"))
@@ -34,8 +36,7 @@ class SimpleRepairWithExcision(Rule):
 
     ## References
     AMA CPT 2026 excision guidelines ("excision ... includes simple repair"); NCCI Policy Manual ch. III
-    (repair with excision); AAPC "Know when to report excision or repair or both"; coding-rules.md
-    "Excisions".
+    (repair with excision); AAPC "Know when to report excision or repair or both".
     """
 
     name = "Simple repair billed with its excision"
@@ -62,11 +63,10 @@ class SimpleRepairWithExcision(Rule):
                     f"(line {excision.line_id}) of {same}: the excision includes simple closure of its wound, so "
                     f"the repair is not separately payable. Remove line {repair.line_id} ({money(impact)})"
                     + ("." if found.confirmed else " unless it closed a separate wound (then document its lesion id)."),
-                    fix=Fix(
-                        FixAction.REMOVE_LINE,
-                        Applicability.SAFE if found.confirmed else Applicability.NEEDS_DOCUMENTATION,
-                        (repair.line_id,),
+                    fix=remove_line(
+                        repair.line_id,
                         f"remove {repair.code} (included in {excision.code})",
+                        Applicability.SAFE if found.confirmed else Applicability.NEEDS_DOCUMENTATION,
                     ),
                     revenue_impact=impact,
                 )

@@ -4,7 +4,7 @@ The column-1 line is looked up, in order: an E/M with a same-day minor procedure
 pre-operative day, or inside a global period (`global_surgery`); a same-day NCCI PTP pair in the edition in
 force on the date of service (the denied line is column 2); a later procedure inside another's global period.
 
-PTP pair, by chart documentation (`distinct_by_documentation`, shared with BND001):
+PTP pair, by chart documentation (`rules.facts.sites.distinct_lesions`, shared with BND001):
 - indicator 0 -> write_off (no modifier bypasses the edit);
 - same lesion -> write_off (never add a modifier to get past an edit);
 - different lesion/site, no distinct modifier billed -> resubmit_with_modifier with the payer profile's
@@ -33,15 +33,14 @@ from __future__ import annotations
 from schemas.claim import Documentation
 from schemas.rework import ReworkAction
 
-from rules.biopsy._plan import planned_code
-from rules.bundling.column2_billed_with_column1 import distinct_by_documentation
 from rules.data.ncci import PtpEdit
-from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE
+from rules.facts.biopsy import planned_code
+from rules.facts.modifiers import ANATOMIC, DISTINCT_SERVICE
+from rules.facts.sites import SHAVE_CODES, distinct_lesions
 from rules.rework import citations
 from rules.rework.global_surgery import assess_em, assess_procedure_in_global
 from rules.rework.lookup import ptp
 from rules.rework.model import Assessment, DenialCase, ServiceLine
-from rules.sites import SHAVE_CODES
 
 _A = ReworkAction
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
@@ -361,7 +360,7 @@ def _distinct(case: DenialCase, column1: ServiceLine, column2: ServiceLine) -> b
     ctx = case.context
     if ctx is None or column1.claim_line is None or column2.claim_line is None:
         return None
-    return distinct_by_documentation(ctx, column1.claim_line, column2.claim_line)
+    return distinct_lesions(ctx, column1.claim_line, column2.claim_line)
 
 
 def _unknown(case: DenialCase) -> Assessment:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from schemas.remit import Adjustment
 
 from rules.data.pfs import FeeSchedule
-from rules.ruleset import RuleSet
+from rules.reference import Tables
 
 
 class DenialKind(StrEnum):
@@ -55,7 +55,7 @@ def is_denial(adjustment: Adjustment, *, reversal: bool = False) -> bool:
     return adjustment.reason not in _REDUCTION_REASONS
 
 
-def _is_addon(code: str | None, fees: FeeSchedule | None, ruleset: RuleSet) -> bool:
+def _is_addon(code: str | None, fees: FeeSchedule | None, ruleset: Tables) -> bool:
     if code is None:
         return False
     fee = fees.get(code) if fees else None
@@ -69,7 +69,7 @@ def kind_of(
     remarks: Iterable[str],
     *,
     code: str | None,
-    ruleset: RuleSet,
+    ruleset: Tables,
     fees: FeeSchedule | None,
 ) -> DenialKind:
     remark_set = {r.upper() for r in remarks}
@@ -95,7 +95,7 @@ def primary_denial(
     remarks: Iterable[str],
     *,
     code: str | None,
-    ruleset: RuleSet,
+    ruleset: Tables,
     fees: FeeSchedule | None,
     reversal: bool = False,
 ) -> tuple[Adjustment, DenialKind, Decimal, list[Adjustment]] | None:

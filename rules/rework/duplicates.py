@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from schemas.rework import ReworkAction
 
-from rules.bundling.column2_billed_with_column1 import distinct_by_documentation
+from rules.facts.sites import distinct_lesions
 from rules.rework import citations
 from rules.rework.bundling import describe_site
 from rules.rework.model import Assessment, DenialCase
@@ -36,7 +36,7 @@ def assess_duplicate(case: DenialCase, *, claim_level: bool = False) -> Assessme
     ctx = case.context
     if twins and ctx is not None and line.claim_line is not None:
         twin = twins[0]
-        distinct = distinct_by_documentation(ctx, twin.claim_line, line.claim_line) if twin.claim_line else None
+        distinct = distinct_lesions(ctx, twin.claim_line, line.claim_line) if twin.claim_line else None
         cause = f"{line.label} has the same code and date as {twin.label}"
         if distinct is True:
             modifier = case.profile.distinct_modifier

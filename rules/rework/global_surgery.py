@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from schemas.rework import ReworkAction
 
-from rules.modifiers_common import EM_CODES
+from rules.facts.modifiers import EM_CODES
 from rules.rework import citations
 from rules.rework.lookup import global_days
 from rules.rework.model import Assessment, DenialCase, ServiceLine

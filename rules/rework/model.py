@@ -11,8 +11,9 @@ from schemas.remit import Adjustment, Remit, RemitLine
 from schemas.rework import ReworkAction
 from schemas.types import HC
 
-from rules.context import ClaimContext
-from rules.ruleset import PayerProfile, RuleSet
+from rules.facts.context import ClaimContext
+from rules.reference import PayerProfile
+from rules.ruleset import RuleSet
 
 ZERO = Decimal("0.00")
 EMPTY_DOC = Documentation()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from schemas.rework import ReworkAction
 
-from rules.modifiers_common import DISTINCT_SERVICE, EM_CODES
+from rules.facts.modifiers import DISTINCT_SERVICE, EM_CODES
 from rules.rework import citations
 from rules.rework.bundling import X_MODIFIERS, find_column1, judge_ptp
 from rules.rework.global_surgery import assess_em

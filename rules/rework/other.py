@@ -52,7 +52,7 @@ def assess_unmatched(case: DenialCase) -> Assessment:
     notes = " ".join(case.matched.notes) if case.matched else ""
     return Assessment(
         ReworkAction.REVIEW,
-        "unknown",  # contract.md: the cause is `unknown` when nothing says why (here: no claim line matched)
+        "unknown",  # the cause is `unknown` when nothing says why (here: no claim line matched)
         f"{notes} Find the claim line this remittance line belongs to (the payer may have recoded it, or the claim "
         "on file is not the version the payer adjudicated) and work its adjudication by hand.",
         "streaming-notes 'Remittance matching': unmatched remittance lines go to review, never dropped",

@@ -21,10 +21,10 @@ from __future__ import annotations
 from schemas.rework import ReworkAction
 
 from rules.data.ncci import MueEdit
+from rules.facts.recode import reported_per_lesion
 from rules.rework import citations
 from rules.rework.lookup import mue
 from rules.rework.model import Assessment, DenialCase, ServiceLine
-from rules.units._recode import reported_per_lesion
 
 _A = ReworkAction
 Data = tuple[tuple[str, str], ...]

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.ncci import MueEdit
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.recode import family_recode
+from rules.fixes import merge_lines, remove_line, set_units
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
-from rules.units._recode import family_recode
 from rules.units.units_above_line_mue import DENIAL, mai_meaning, mue_basis
 
 
@@ -61,7 +63,7 @@ class UnitsAboveDailyMue(Rule):
     ## References
     NCCI Policy Manual ch. I and CMS MUE page (MAI 2 absolute, MAI 3 clinical); FCSO "Medically unlikely
     edits"; AAPC blog 44087 "Don't chase your tail over medically unlikely edits"; AMA CPT 17000-17004,
-    17110-17111 descriptors and repair guidelines (summed lengths), coding-rules.md "Destruction", "Repairs".
+    17110-17111 descriptors and repair guidelines (summed lengths).
     """
 
     name = "Units per day above the date-of-service MUE"
@@ -87,7 +89,7 @@ class UnitsAboveDailyMue(Rule):
                     continue
                 total = sum(line.units for line in same)
                 if total > edit.value:
-                    addon = ctx.ruleset.families.addon_of(code)
+                    addon = ctx.families.addon_of(code)
                     further = addon.code if addon is not None and addon.code != code else None
                     successor = family_recode(ctx, day, code, same)
                     basis = mue_basis(ctx, day, edit)
@@ -112,13 +114,13 @@ class UnitsAboveDailyMue(Rule):
         recoded = successor is not None
         applicability = Applicability.SAFE if absolute and not recoded else Applicability.DISPLAY_ONLY
         if edit.value == 0:
-            fix = Fix(FixAction.REMOVE_LINE, applicability, ids, f"remove {code}")
+            fix = remove_line(ids, f"remove {code}", applicability)
             todo = f"Remove {where}: an MUE of 0 means Medicare does not pay {code}."
         elif len(ids) == 1:
-            fix = Fix(FixAction.SET_UNITS, applicability, ids, f"{code} x{edit.value}", units=edit.value)
+            fix = set_units(ids, edit.value, f"{code} x{edit.value}", applicability)
             todo = f"Set {where} to {edit.value} unit(s)."
         else:
-            fix = Fix(FixAction.MERGE_LINES, applicability, ids, f"one {code} line x{edit.value}", units=edit.value)
+            fix = merge_lines(ids, f"one {code} line x{edit.value}", applicability, units=edit.value)
             todo = f"Bill one {code} line with {edit.value} unit(s) instead of {where}."
         if successor is not None:
             todo = (

@@ -7,15 +7,17 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.ncci import MueEdit
-from rules.model import Applicability, Category, Finding, Fix, FixAction, Rule, Severity, Stable
+from rules.facts.context import ClaimContext
+from rules.facts.recode import family_recode, reported_per_lesion
+from rules.fixes import add_line, remove_line, set_units
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
+from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
-from rules.units._recode import family_recode, reported_per_lesion
 
 DENIAL = "Over-MUE units are denied as CARC 151 or CO-96 + N362 (not CO-97)"
-# What each MUE adjudication indicator means (CMS MUE page; FCSO; AAPC blog 44087: research-notes 2).
+# What each MUE adjudication indicator means (CMS NCCI MUE page; FCSO MUE FAQ; AAPC blog 44087).
 MAI_MEANING = {
     1: "MAI 1 is a claim-line edit: further units are payable on separate lines with an anatomic or distinct "
     "modifier when the chart documents separate lesions or sites",
@@ -26,7 +28,7 @@ MAI_MEANING = {
 
 def mue_basis(ctx: ClaimContext, day: date, edit: MueEdit) -> str:
     """Where an MUE value and its MAI come from, for messages: the payer profile's own row, else the MUE table
-    edition loaded for the date. A curated row (the CMS file could not be obtained: research-notes 2) gives its
+    edition loaded for the date. A curated row (where the CMS file could not be obtained) gives its
     basis, e.g. `per the loaded MUE table (mue-x; MAI 2; curated: CPT 17000 'first lesion' ...)`; a row of
     the CMS file its rationale."""
     if ctx.profile.mue_overrides.get(edit.code) is edit:
@@ -111,12 +113,7 @@ class UnitsAboveLineMue(Rule):
                         [line.line_id],
                         f"{line.code} (line {line.line_id}) has an MUE of 0 {mue_basis(ctx, day, edit)}: Medicare "
                         f"does not pay it separately. {DENIAL}. Remove the line unless the payer covers it.",
-                        fix=Fix(
-                            FixAction.REMOVE_LINE,
-                            Applicability.NEEDS_DOCUMENTATION,
-                            (line.line_id,),
-                            f"remove {line.code}",
-                        ),
+                        fix=remove_line(line.line_id, f"remove {line.code}", Applicability.NEEDS_DOCUMENTATION),
                     )
                     continue
                 yield from self._over(ctx, day, line, edit)
@@ -127,7 +124,7 @@ class UnitsAboveLineMue(Rule):
         extra = line.units - edit.value
         modifier = ctx.profile.distinct_modifier
         successor = family_recode(ctx, day, line.code, [line])
-        per_lesion = successor is None and reported_per_lesion(ctx.ruleset.families, line.code)
+        per_lesion = successor is None and reported_per_lesion(ctx.families, line.code)
         lines_needed = -(-extra // edit.value)  # a line edit caps every line: ceil(extra / MUE) new lines
         if successor is not None:
             todo = (
@@ -153,12 +150,11 @@ class UnitsAboveLineMue(Rule):
             f"{line.code} (line {line.line_id}) is billed x{line.units}, above its MUE of {edit.value} per "
             f"line {mue_basis(ctx, day, edit)}: the whole line will be denied (MAI 1, a claim-line edit). "
             f"{DENIAL}. {todo}",
-            fix=Fix(
-                FixAction.SET_UNITS,
-                Applicability.DISPLAY_ONLY if successor is not None else Applicability.SAFE,
-                (line.line_id,),
+            fix=set_units(
+                line.line_id,
+                edit.value,
                 f"{line.code} x{edit.value}",
-                units=edit.value,
+                Applicability.DISPLAY_ONLY if successor is not None else Applicability.SAFE,
             ),
         )
         count = ctx.doc(line).lesion_count
@@ -178,14 +174,8 @@ class UnitsAboveLineMue(Rule):
                 [line.line_id],
                 f"The chart documents {count} lesions for line {line.line_id}: report the other {extra} unit(s) "
                 f"of {line.code} {where} so they are paid.",
-                fix=Fix(
-                    FixAction.ADD_LINE,
-                    Applicability.SAFE,
-                    (),
-                    f"add {line.code}-{modifier} x{units}",
-                    code=line.code,
-                    units=units,
-                    modifiers=(modifier,),
+                fix=add_line(
+                    line.code, units, f"add {line.code}-{modifier} x{units}", Applicability.SAFE, modifiers=(modifier,)
                 ),
                 severity=Severity.INFO,
                 category=Category.REVENUE_OPPORTUNITY,
@@ -194,7 +184,7 @@ class UnitsAboveLineMue(Rule):
 
     @staticmethod
     def _why_not_split(ctx: ClaimContext, code: str) -> str:
-        families = ctx.ruleset.families
+        families = ctx.families
         entry = families.get(code)
         addon = families.addon_of(code)
         if entry is None:

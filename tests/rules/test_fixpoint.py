@@ -43,9 +43,9 @@ import pytest
 import yaml
 
 from benchmarks.generate import generate
-from rules.context import ClaimContext
-from rules.destruction._common import session_count
 from rules.engine import Verdict, evaluate
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import session_count
 from rules.fixes import DraftLine
 from rules.model import Applicability, Category, FixAction, Severity
 from rules.testing import default_ruleset, make_claim

@@ -41,3 +41,17 @@ class TestNewRuleScaffold:
         compile(source, "demo_pattern.py", "exec")
         for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety", "## References"):
             assert section in source
+
+    def test_changelog_line_lands_under_unreleased_added(self) -> None:
+        """A new rule's CHANGELOG line names its slug and code first under Unreleased / Added (with or without one)."""
+        from scripts import new_rule
+
+        with_added = "# Changelog\n\n## [Unreleased]\n\n### Added\n- [cli] old\n\n## [0.1.0]\n"
+        out = new_rule.add_changelog_line(with_added, "biopsy", "demo-pattern", "BIO999")
+        assert out.startswith(
+            "# Changelog\n\n## [Unreleased]\n\n### Added\n- [biopsy] Add `demo-pattern` (`BIO999`): TODO"
+        )
+        assert out.endswith("- [cli] old\n\n## [0.1.0]\n")
+        without = new_rule.add_changelog_line("## [Unreleased]\n\n### Fixed\n- x\n", "mohs", "demo", "MOH999")
+        assert "### Added\n- [mohs] Add `demo` (`MOH999`)" in without
+        assert without.endswith("### Fixed\n- x\n")

@@ -1,6 +1,6 @@
 """`dermclaims rules [show CODE]`: the rule catalog as a table, and one rule's documentation.
 
-The documentation is the rule's docstring (style.md #10), rendered as Markdown. Fixture examples live in
+The documentation is the rule's docstring, rendered as Markdown. Fixture examples live in
 `tests/rules/fixtures/` and so exist only in a source checkout: `show --fixtures` prints them when found.
 """
 
@@ -18,8 +18,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rules.model import Rule
 from rules.registry import RULE_REDIRECTS, discover
+from rules.rule import Rule
 
 _STATUS_STYLE = {"stable": "green", "preview": "yellow", "deprecated": "red", "removed": "dim"}
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}

@@ -1,13 +1,13 @@
-"""`rules.sites.delta`: the revenue of the units added or removed, priced once (units x RVU x CF, one rounding)."""
+"""`rules.facts.sites.delta`: the revenue of units added or removed, priced once (units x RVU x CF, one rounding)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from rules.context import ClaimContext
 from rules.engine import evaluate
-from rules.sites import delta
+from rules.facts.context import ClaimContext
+from rules.facts.sites import delta
 from rules.testing import DEFAULT_DATE, default_ruleset, make_claim
 
 DAY = date.fromisoformat(DEFAULT_DATE)

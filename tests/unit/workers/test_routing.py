@@ -8,7 +8,8 @@ from typing import Any
 
 import orjson
 
-from rules.model import Category, Rule
+from rules.model import Category
+from rules.rule import Rule
 from rules.testing import default_ruleset, make_claim
 from workers.routing import MAX_DEADLETTER_PAYLOAD, Source, route_claim
 

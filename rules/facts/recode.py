@@ -12,13 +12,13 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.biopsy._plan import FAMILY as BIOPSY
-from rules.biopsy._plan import describe, plans
-from rules.context import ClaimContext
 from rules.data.families import CodeFamilies, FamilyEntry
-from rules.destruction._common import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
-from rules.repair._common import coding, groups, kind_of
-from rules.sites import SHAVE_CODES
+from rules.facts.biopsy import FAMILY as BIOPSY
+from rules.facts.biopsy import describe, plans
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
+from rules.facts.repair import coding, groups, kind_of
+from rules.facts.sites import SHAVE_CODES
 
 # What a code reported once per lesion measures (code_families.csv): the excised diameter of each excision
 # (CPT 11400-11646), the diameter of each malignant lesion destroyed (17260-17286).
@@ -52,7 +52,7 @@ def family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine
     Repairs: the summed documented lengths of the complexity's site group select the code, e.g. two 12041
     lines of 2.0 + 1.5 cm are 12042 (REP003). None otherwise: the MUE reduction is then the fix.
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     entry = table.get(code)
     if entry is None:
         return None
@@ -91,7 +91,7 @@ def _primary_of(ctx: ClaimContext, entry: FamilyEntry) -> str:
     """The primary an add-on continues (17003 -> 17000); the code itself for a primary."""
     if not entry.is_addon:
         return entry.code
-    table = ctx.ruleset.families
+    table = ctx.families
     return next(
         (e.code for e in table.in_family(entry.family) if (a := table.addon_of(e.code)) and a.code == entry.code),
         entry.code,
@@ -99,10 +99,10 @@ def _primary_of(ctx: ClaimContext, entry: FamilyEntry) -> str:
 
 
 def _biopsy_recode(ctx: ClaimContext, day: date, lines: list[ClaimLine]) -> str | None:
-    """The biopsy rules (BIO001-BIO004, one plan in rules/biopsy/_plan.py) recode these lines: a primary billed
+    """The biopsy rules (BIO001-BIO004, one plan in rules/facts/biopsy.py) recode these lines: a primary billed
     with more units (11104 x2 -> 11104 + 11105) or on several lines (two 11102 -> 11102 + 11103)."""
     ids = {line.line_id for line in lines}
-    table = ctx.ruleset.families
+    table = ctx.families
     for plan in plans(ctx):
         if plan.day != day:
             continue
@@ -129,7 +129,7 @@ def _premalignant_recode(ctx: ClaimContext, day: date, entry: FamilyEntry, lines
     """What DES002 recodes these lines to, from its own count (documented, else the billed units when they are
     plainly lesion counts): 15 or more lesions on 17000/17003 are 17004 (or fewer on 17004 are 17000 + 17003),
     and further lesions billed as more 17000 units or lines move to +17003."""
-    table = ctx.ruleset.families
+    table = ctx.families
     family = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == PREMALIGNANT]
     judged = premalignant_count(ctx, family)
     target = table.counted(PREMALIGNANT, judged[0]) if judged is not None else None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from schemas.claim import ClaimLine
+
 DISTINCT_SERVICE = frozenset({"59", "XE", "XS", "XP", "XU"})
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})  # CMS CR 8863 (Transmittal 1422, 2015): selective 59s
 ANATOMIC = frozenset(
@@ -122,3 +124,25 @@ def is_cpt_procedure(code: str) -> bool:
     HCPCS Level II (letter) codes and Category III codes are not judged: some G codes are visits.
     """
     return code.isdigit() and len(code) == 5 and not is_em_like(code)
+
+
+# NCCI-associated modifiers that document a distinct service wherever they are (Policy Manual ch. I):
+# distinct-service, global-surgery (other than 25) and repeat-test modifiers. Modifier 25 bypasses only on an
+# E/M line, and anatomic modifiers only when the two lines carry different ones (LT vs RT, F1 vs F2).
+_BYPASS = DISTINCT_SERVICE | frozenset({"24", "57", "58", "78", "79", "27", "91"})
+
+
+def bypass_modifiers(column1: ClaimLine, column2: ClaimLine, *, either_line: bool = True) -> list[str]:
+    """The NCCI-associated modifiers on the pair that document a distinct service.
+
+    A distinct-service modifier (59, X{EPSU}) counts on the column-2 line; on the column-1 line only when the
+    payer reads it on either code of the pair (`either_line`, PayerProfile.distinct_modifier_either_line)."""
+    carriers = (column2, column1) if either_line else (column2,)
+    found = [m for line in carriers for m in line.modifiers if m in DISTINCT_SERVICE]
+    found += [m for line in (column2, column1) for m in line.modifiers if m in _BYPASS and m not in DISTINCT_SERVICE]
+    found += [m for line in (column2, column1) for m in line.modifiers if m == "25" and is_em_like(line.code)]
+    anatomic1 = {m for m in column1.modifiers if m in ANATOMIC}
+    anatomic2 = {m for m in column2.modifiers if m in ANATOMIC}
+    if anatomic1 and anatomic2 and anatomic1 != anatomic2:
+        found += sorted(anatomic2 - anatomic1) or sorted(anatomic2)
+    return found

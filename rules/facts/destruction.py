@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
+from rules.facts.context import ClaimContext
 
 PREMALIGNANT = "destruction_premalignant"
 BENIGN = "destruction_benign"
@@ -18,8 +18,8 @@ SKIN_TAG_DIAGNOSES = ("L918",)
 
 def skin_tags_only(ctx: ClaimContext, line: ClaimLine) -> bool:
     """True when a benign destruction line (17110/17111) treats skin tags: every pointed diagnosis is a skin-tag
-    code and the documented lesion type, if any, is benign (coding-rules.md: 17110 is "not skin tags")."""
-    entry = ctx.ruleset.families.get(line.code)
+    code and the documented lesion type, if any, is benign (CPT 17110 excludes skin tags, which are 11200/+11201)."""
+    entry = ctx.families.get(line.code)
     if entry is None or entry.family != BENIGN or ctx.doc(line).lesion_type not in (None, "benign"):
         return False
     pointed = ctx.diagnoses(line)
@@ -34,7 +34,7 @@ def skin_tag_diagnoses(ctx: ClaimContext, line: ClaimLine) -> list[str]:
 def contradicted(ctx: ClaimContext, line: ClaimLine) -> bool:
     """True when the line documents a lesion type other than its code family's, or skin tags on a benign
     destruction code (DES005's cases)."""
-    entry = ctx.ruleset.families.get(line.code)
+    entry = ctx.families.get(line.code)
     documented = ctx.doc(line).lesion_type
     return bool(entry and documented in LESION_TYPES and documented != entry.lesion_type) or skin_tags_only(ctx, line)
 
@@ -52,7 +52,8 @@ def session_count(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
 def session_tally(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool] | None:
     """Lesions treated in the session and whether the chart documents all of them, or None without a count.
 
-    contract.md defines `lesion_count` as the lesions treated on *that line*, so when add-on lines carry
+    The claim schema (schemas/claim.py `Documentation`) defines `lesion_count` as the lesions treated on *that
+    line*, so when add-on lines carry
     counts the session total is the sum over the family's lines (17000 with 1 + 17003 with 7 = 8 AKs; a
     head line without a count stands for its one lesion). When only the first line of the family carries a
     count that is more than its code describes, charts put the session total there (17000 documented with
@@ -61,7 +62,7 @@ def session_tally(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, bool]
     documented), never dropped. When several head lines each carry a count (AKs on two areas billed as two
     17000 lines of 3 and 1), they are per-line counts and add up.
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     heads: list[ClaimLine] = []
     addons: list[ClaimLine] = []
     for line in lines:
@@ -92,7 +93,7 @@ def _billed_beyond_head(ctx: ClaimContext, heads: list[ClaimLine], addons: list[
     own count (one lesion without one), and the add-on units as billed (+17003: one lesion each; +11201: 10
     tags each, the last one at least one tag).
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     counted = next((line for line in heads if ctx.doc(line).lesion_count is not None), None)
     units = sum(line.units for line in addons)
     if counted is None or not units:
@@ -125,7 +126,7 @@ def premalignant_count(ctx: ClaimContext, lines: list[ClaimLine]) -> tuple[int, 
     if alone or not primaries:
         return None
     count = sum(line.units for line in primaries + addons)
-    head = ctx.ruleset.families.get(primaries[0].code)
+    head = ctx.families.get(primaries[0].code)
     if primaries[0].units == 1 and head is not None and count <= (head.count_max or count):
         return None  # nothing billed says more than the codes describe
     return count, False
@@ -151,7 +152,7 @@ def first(lines: list[ClaimLine], *codes: str) -> ClaimLine | None:
 def by_role(ctx: ClaimContext, lines: list[ClaimLine]) -> dict[str, list[ClaimLine]]:
     """The lines split by their code's role (primary, addon, alone) in code_families.csv."""
     out: dict[str, list[ClaimLine]] = {"primary": [], "addon": [], "alone": []}
-    table = ctx.ruleset.families
+    table = ctx.families
     for line in lines:
         entry = table.get(line.code)
         if entry is not None:

@@ -7,12 +7,12 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.excision._expected import FAMILIES as EXCISION_FAMILIES
-from rules.excision._expected import effective_code
+from rules.facts.context import ClaimContext
+from rules.facts.excision import FAMILIES as EXCISION_FAMILIES
+from rules.facts.excision import effective_code
+from rules.facts.sites import lines_of, same_lesion
 from rules.model import Applicability, Fix, FixAction
-from rules.sites import lines_of, memo, same_lesion
 
 KINDS = ("simple", "intermediate", "complex")
 FAMILIES = tuple(f"repair_{kind}" for kind in KINDS)
@@ -45,7 +45,7 @@ def coding(ctx: ClaimContext, kind: str, length: float, region: str | None, grou
     The site group comes from the documented body region, else `group` (the billed code's). A complex
     repair shorter than the first complex step (1.0 cm or less) is coded as a simple repair.
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     family = f"repair_{kind}"
     site = table.site_group(family, region) or group
     if site is None:
@@ -74,7 +74,7 @@ def excision_lines(ctx: ClaimContext, day: date) -> list[ClaimLine]:
 
 def is_small_benign(ctx: ClaimContext, code: str) -> bool:
     """A benign excision of excised diameter 0.5 cm or less (the family's first size step: 11400/11420/11440)."""
-    entry = ctx.ruleset.families.get(code)
+    entry = ctx.families.get(code)
     return entry is not None and entry.family == "excision_benign" and not entry.size_min
 
 
@@ -92,11 +92,11 @@ class Included:
 def included_repairs(ctx: ClaimContext, day: date) -> list[Included]:
     """Repair lines included in a same-lesion excision: every simple repair; intermediate/complex repair
     of a benign excision of excised diameter 0.5 cm or less. One entry per repair line."""
-    return memo(ctx, ("repairs-included", day), lambda: _included_repairs(ctx, day))
+    return ctx.day_fact(_included_repairs, day)
 
 
 def _included_repairs(ctx: ClaimContext, day: date) -> list[Included]:
-    table = ctx.ruleset.families
+    table = ctx.families
     excisions = [(ex, effective_code(ctx, ex)) for ex in excision_lines(ctx, day)]
     out: list[Included] = []
     for repair in repair_lines(ctx, day):
@@ -137,11 +137,11 @@ class Group:
 
 def groups(ctx: ClaimContext, day: date) -> list[Group]:
     """Repair lines by (complexity, site group), leaving out the repairs an excision includes (REP001/002)."""
-    return memo(ctx, ("repair-groups", day), lambda: _groups(ctx, day))
+    return ctx.day_fact(_groups, day)
 
 
 def _groups(ctx: ClaimContext, day: date) -> list[Group]:
-    table = ctx.ruleset.families
+    table = ctx.families
     included = {found.repair.line_id for found in included_repairs(ctx, day)}
     out: dict[tuple[str, str], Group] = {}
     for line in repair_lines(ctx, day):

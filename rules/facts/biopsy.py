@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.model import Applicability, Fix, FixAction
-from rules.mohs._lesions import lesions as mohs_lesions
-from rules.sites import delta, memo, same_lesion
+from rules.facts.context import ClaimContext
+from rules.facts.mohs import lesions as mohs_lesions
+from rules.facts.sites import delta, same_lesion
+from rules.fixes import replace_code
+from rules.model import Applicability, Fix
 
 FAMILY = "biopsy"
 
@@ -59,7 +60,7 @@ def _documented_technique(ctx: ClaimContext, line: ClaimLine) -> str | None:
     """The biopsy technique the line's documentation states (tangential for shave), or None."""
     documented = ctx.doc(line).technique
     if documented:
-        entry = ctx.ruleset.families.technique_code(FAMILY, documented, "primary")
+        entry = ctx.families.technique_code(FAMILY, documented, "primary")
         if entry is not None:
             return entry.technique
     return None
@@ -71,7 +72,7 @@ def _technique(ctx: ClaimContext, line: ClaimLine, billed: FamilyEntry) -> str:
 
 def _treated_lesions(ctx: ClaimContext, day: date) -> set[str]:
     """Lesion ids excised, destroyed or removed by Mohs that day (their biopsy is part of that procedure)."""
-    table = ctx.ruleset.families
+    table = ctx.families
     out: set[str] = set()
     for line in ctx.by_date[day]:
         family = table.family_of(line.code)
@@ -93,7 +94,7 @@ def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
     procedure (removed by the PTP rule, BND001, or questioned by MOH005), so it neither counts as the primary
     nor turns the other biopsies into add-ons.
     """
-    table = ctx.ruleset.families
+    table = ctx.families
     treated = _treated_lesions(ctx, day)
     found: list[tuple[ClaimLine, FamilyEntry, str, FamilyEntry]] = []
     for line in ctx.by_date[day]:
@@ -131,7 +132,7 @@ def plan_day(ctx: ClaimContext, day: date) -> BiopsyPlan | None:
 def plans(ctx: ClaimContext) -> list[BiopsyPlan]:
     """The plan of every date with a biopsy primary billed, or with biopsy add-ons alone whose techniques are
     all documented (computed once per claim)."""
-    return memo(ctx, ("biopsy-plans",), lambda: _plans(ctx))
+    return ctx.fact(_plans)
 
 
 def _plans(ctx: ClaimContext) -> list[BiopsyPlan]:
@@ -157,7 +158,7 @@ def planned_code(ctx: ClaimContext, line: ClaimLine) -> str:
 
     Rules that judge a biopsy line's modifiers or PTP pairs read this code, so that a second primary recoded to
     its add-on (BIO001/BIO002/BIO004) is judged as the add-on it becomes, in the same pass."""
-    billed = ctx.ruleset.families.get(line.code)
+    billed = ctx.families.get(line.code)
     if billed is None or billed.family != FAMILY:
         return line.code  # not a biopsy: nothing to plan
     planned = planned_line(ctx, line)
@@ -168,9 +169,9 @@ def mohs_lesion_line(ctx: ClaimContext, line: ClaimLine) -> ClaimLine | None:
     """The same-day Mohs first stage of the lesion a biopsy line documents, or None.
 
     Such a biopsy is billable only when no prior pathology confirmed the lesion, then with 59 on the
-    biopsy (CMS article A56836; coding-rules.md "Mohs"): MOH005 asks the chart for it.
+    biopsy (CMS article A56836; AMA CPT 2026 Mohs guidelines (17311-17315)): MOH005 asks the chart for it.
     """
-    billed = ctx.ruleset.families.get(line.code)
+    billed = ctx.families.get(line.code)
     if billed is None or billed.family != FAMILY:
         return None
     for lesion in mohs_lesions(ctx, line.service_date):
@@ -193,11 +194,7 @@ def recode(ctx: ClaimContext, plan: BiopsyPlan, planned: PlannedLine, title: str
     """The safe fix that moves a planned line to its target code, and the revenue that changes."""
     line, target = planned.line, planned.target
     impact = delta(ctx, plan.day, [(line.code, line.units)], [(target.code, line.units)])
-    fix = Fix(
-        FixAction.REPLACE_CODE,
-        Applicability.SAFE,
-        (line.line_id,),
-        title or f"replace {line.code} with {target.code}",
-        code=target.code,
+    fix = replace_code(
+        line.line_id, target.code, title or f"replace {line.code} with {target.code}", Applicability.SAFE
     )
     return fix, impact

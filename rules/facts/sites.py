@@ -3,16 +3,16 @@ documentation): code ranges for triggers, family look-ups, site groups, lesion i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.modifiers_common import ANATOMIC, DISTINCT_SERVICE
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import ANATOMIC, DISTINCT_SERVICE
 
 T = TypeVar("T")
 
@@ -40,40 +40,26 @@ MOHS_CODES = code_range("17311-17315")
 PROCEDURE_CODES = BIOPSY_CODES | SKIN_TAG_CODES | DESTRUCTION_CODES | EXCISION_CODES | REPAIR_CODES | MOHS_CODES
 
 
-def memo(ctx: ClaimContext, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """Compute a per-claim value once and keep it on the context (which lives for one `evaluate`).
-
-    Several rules share one analysis of the claim (the biopsy plan, the expected excision codes, the Mohs
-    lesions); this keeps each rule's check at the cost of a dict look-up.
-    """
-    memos = vars(ctx)
-    cache: dict[tuple[object, ...], object] | None = memos.get("_procedure_family_memo")
-    if cache is None:
-        cache = memos["_procedure_family_memo"] = {}
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]  # type: ignore[return-value]  # the key names the value's type
-
-
 def family(ctx: ClaimContext, code: str) -> FamilyEntry | None:
-    return ctx.ruleset.families.get(code)
+    return ctx.families.get(code)
 
 
-def _line_families(ctx: ClaimContext) -> tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]]:
+LineFamilies = tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]]
+
+
+def _line_families(ctx: ClaimContext) -> LineFamilies:
     """Every family on the claim, and per date of service each line with its code's family (claim order).
 
-    Worked out once per claim: the family rules ask `lines_of`/`family_lines` dozens of times a claim.
+    Worked out once per claim (`ctx.fact`): the family rules ask `lines_of`/`family_lines` dozens of times a claim.
     """
-    cache = vars(ctx)
-    found: tuple[frozenset[str | None], dict[date, list[tuple[str | None, ClaimLine]]]] | None = cache.get(
-        "_line_families"
-    )
-    if found is None:
-        table = ctx.ruleset.families
-        by_day = {day: [(table.family_of(line.code), line) for line in lines] for day, lines in ctx.by_date.items()}
-        present = frozenset(family for pairs in by_day.values() for family, _ in pairs)
-        found = cache["_line_families"] = (present, by_day)
-    return found
+    return ctx.fact(_build_line_families)
+
+
+def _build_line_families(ctx: ClaimContext) -> LineFamilies:
+    table = ctx.families
+    by_day = {day: [(table.family_of(line.code), line) for line in lines] for day, lines in ctx.by_date.items()}
+    present = frozenset(family for pairs in by_day.values() for family, _ in pairs)
+    return present, by_day
 
 
 def lines_of(ctx: ClaimContext, day: date, *families: str) -> list[ClaimLine]:
@@ -94,7 +80,7 @@ def family_lines(ctx: ClaimContext, *families: str) -> Iterator[tuple[date, list
 
 def site_group_of(ctx: ClaimContext, scheme: str, line: ClaimLine) -> str | None:
     """The documented body region's site group in `scheme` (None when undocumented or ambiguous)."""
-    return ctx.ruleset.families.site_group(scheme, ctx.doc(line).body_region)
+    return ctx.families.site_group(scheme, ctx.doc(line).body_region)
 
 
 def same_lesion(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool | None:
@@ -175,7 +161,7 @@ def fmt_cm(value: float) -> str:
 
 def dx_classes(ctx: ClaimContext, line: ClaimLine) -> list[tuple[str, str | None]]:
     """The line's pointed diagnoses with their class (malignant, benign, uncertain, premalignant, screening)."""
-    table = ctx.ruleset.families
+    table = ctx.families
     return [(dx, table.diagnosis_class(dx)) for dx in ctx.diagnoses(line)]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.excision._expected import expected
-from rules.sites import dx_classes
+from rules.facts.context import ClaimContext
+from rules.facts.excision import expected
+from rules.facts.sites import dx_classes
 
 # Which family a malignant code becomes when benign, and back (same site group and size step).
 COUNTERPART = {
@@ -27,7 +27,7 @@ def pointed(ctx: ClaimContext, line: ClaimLine) -> str:
 
 def counterpart(ctx: ClaimContext, entry: FamilyEntry) -> FamilyEntry | None:
     """The code of the other pathology family for the same site and size (or lesion count 1)."""
-    table = ctx.ruleset.families
+    table = ctx.families
     family = COUNTERPART.get(entry.family)
     if family is None:
         return None
@@ -40,12 +40,12 @@ def counterpart(ctx: ClaimContext, entry: FamilyEntry) -> FamilyEntry | None:
 
 def claim_diagnoses_of_class(ctx: ClaimContext, wanted: str) -> list[tuple[int, str]]:
     """(pointer, code) of the claim's diagnoses of a class, e.g. to suggest re-pointing a line."""
-    table = ctx.ruleset.families
+    table = ctx.families
     return [(i, dx) for i, dx in enumerate(ctx.claim.diagnoses, start=1) if table.diagnosis_class(dx) == wanted]
 
 
-def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> tuple[FamilyEntry | None, str]:
-    """The line's family entry as it will be resubmitted, and how to name it in a message.
+def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> FamilyEntry | None:
+    """The line's family entry as it will be resubmitted (`resubmitted_label` names it in a message).
 
     An excision whose documented pathology contradicts its family is recoded by EXC003 (safe): the diagnosis
     must then match the recoded code, so the diagnosis rules judge that code, not the billed one (judging the
@@ -53,8 +53,17 @@ def as_resubmitted(ctx: ClaimContext, line: ClaimLine) -> tuple[FamilyEntry | No
     """
     found = expected(ctx, line)
     if found is not None and found.step("pathology") is not None:
-        return found.target, (
+        return found.target
+    return ctx.families.get(line.code)
+
+
+def resubmitted_label(ctx: ClaimContext, line: ClaimLine) -> str:
+    """How a message names the line as it will be resubmitted: `11602 (line 1, billed 11402 and recoded by the
+    documented pathology, EXC003)`, or `11402 (line 1)`."""
+    found = expected(ctx, line)
+    if found is not None and found.step("pathology") is not None:
+        return (
             f"{found.target.code} (line {line.line_id}, billed {line.code} and recoded by the documented pathology, "
             "EXC003)"
         )
-    return ctx.ruleset.families.get(line.code), f"{line.code} (line {line.line_id})"
+    return f"{line.code} (line {line.line_id})"

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.sites import delta, memo, site_group_of
+from rules.facts.context import ClaimContext
+from rules.facts.sites import delta, site_group_of
 
 BENIGN = "excision_benign"
 MALIGNANT = "excision_malignant"
@@ -68,11 +68,11 @@ def pathology_family(ctx: ClaimContext, line: ClaimLine) -> str | None:
 
 def expected(ctx: ClaimContext, line: ClaimLine) -> Expected | None:
     """The documented excision code for an excision line (None for other lines), computed once per claim."""
-    return memo(ctx, ("excision-expected", line.line_id), lambda: _expected(ctx, line))
+    return ctx.line_fact(_expected, line)
 
 
 def _expected(ctx: ClaimContext, line: ClaimLine) -> Expected | None:
-    table = ctx.ruleset.families
+    table = ctx.families
     billed = table.get(line.code)
     if billed is None or billed.family not in FAMILIES:
         return None

@@ -1,10 +1,10 @@
 """Where an E/M line sits relative to the claim's procedures and their global surgery periods.
 
-Global periods come from the CY 2026 PFS relative value file (`ctx.fee(code).global_days`): 000 and 010
-are minor procedures, 090 major ones; ZZZ (add-on) follows its primary and XXX has no global period
-(research-notes §6). An add-on line billed without any of its primaries that day (17003 x3 for three AKs,
-which DES002 recodes to 17000 + 17003 x2) still stands for a procedure whose first unit was performed: it
-carries its primaries' global period (`addon_global`). Shared by the EVM rules so they agree on one
+Global periods come from the CY 2026 PFS relative value file (`ctx.fee(code).global_days`): 000 and 010 are minor
+procedures, 090 major ones; ZZZ (add-on) follows its primary and XXX has no global period (Medicare Claims Processing
+Manual ch. 12 §40.1; PFS global surgery indicators). An add-on line billed without any of its primaries that day
+(17003 x3 for three AKs, which DES002 recodes to 17000 + 17003 x2) still stands for a procedure whose first unit was
+performed: it carries its primaries' global period (`addon_global`). Shared by the EVM rules so they agree on one
 reading of the claim.
 """
 
@@ -16,13 +16,11 @@ from typing import NamedTuple
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
-from rules.modifiers_common import EM_CODES
+from rules.facts.context import ClaimContext
+from rules.facts.modifiers import EM_CODES
 
 _ONE_DAY = timedelta(days=1)
 POSTOP_DAYS = {"010": 10, "090": 90}
-_MEMO_KEY = "_evaluation_em_situations"
-_PROCEDURES_KEY = "_evaluation_procedures"
 
 
 class Procedure(NamedTuple):
@@ -82,9 +80,10 @@ def addon_global(ctx: ClaimContext, line: ClaimLine) -> str:
     """The global period an add-on (ZZZ) line carries: its primaries' (add-on edit table in force), when none
     of them is billed that day and they share one global period of 000, 010 or 090; otherwise ZZZ.
 
-    research-notes §6: "ZZZ = add-on, included in primary's global". An add-on billed alone still means its
-    primary service was performed (the family rules recode it: DES002, TAG001, the biopsy plan), so an E/M
-    that day is in that procedure's package. With the primary billed, the primary line already says so.
+    CMS PFS relative value file: global indicator ZZZ is an add-on, included in the global period of its primary. An
+    add-on billed alone still means its primary service was performed (the family rules recode it: DES002, TAG001, the
+    biopsy plan), so an E/M that day is in that procedure's package. With the primary billed, the primary line already
+    says so.
     """
     table = ctx.addons(line.service_date)
     edit = table.get(line.code) if table is not None else None
@@ -103,10 +102,10 @@ def addon_global(ctx: ClaimContext, line: ClaimLine) -> str:
 def claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
     """Every non-E/M line of the claim in the fee schedule, with the global period it carries (an add-on
     billed alone: its primaries', `addon_global`); computed once per claim."""
-    memo: dict[str, object] = ctx.__dict__
-    cached = memo.get(_PROCEDURES_KEY)
-    if cached is not None:
-        return cached  # type: ignore[return-value]  # only this function writes the key
+    return ctx.fact(_claim_procedures)
+
+
+def _claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
     procedures: list[Procedure] = []
     for line in ctx.lines:
         if line.code in EM_CODES:
@@ -115,23 +114,19 @@ def claim_procedures(ctx: ClaimContext) -> tuple[Procedure, ...]:
         if fee is not None:
             days = addon_global(ctx, line) if fee.global_days == "ZZZ" else fee.global_days
             procedures.append(Procedure(line, days))
-    out = tuple(procedures)
-    memo[_PROCEDURES_KEY] = out
-    return out
+    return tuple(procedures)
 
 
 def em_situations(ctx: ClaimContext) -> list[EmSituation]:
     """Every E/M line (99202-99215) of the claim with its surrounding procedures; computed once per claim."""
-    memo: dict[str, object] = ctx.__dict__
-    cached = memo.get(_MEMO_KEY)
-    if cached is not None:
-        return cached  # type: ignore[return-value]  # only this function writes the key
+    return ctx.fact(_em_situations)
+
+
+def _em_situations(ctx: ClaimContext) -> list[EmSituation]:
     ems = [line for line in ctx.lines if line.code in EM_CODES]
     procedures = claim_procedures(ctx)
     if not procedures:
-        alone = [EmSituation(em, (), (), (), (), (), ()) for em in ems]
-        memo[_MEMO_KEY] = alone
-        return alone
+        return [EmSituation(em, (), (), (), (), (), ()) for em in ems]
     out: list[EmSituation] = []
     for em in ems:
         day: date = em.service_date
@@ -168,5 +163,4 @@ def em_situations(ctx: ClaimContext) -> list[EmSituation]:
                 tuple(postop),
             )
         )
-    memo[_MEMO_KEY] = out
     return out

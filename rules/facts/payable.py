@@ -1,7 +1,7 @@
 """What billed units would be paid under the MUE table in force, for revenue messages.
 
 A finding's `revenue_impact` is the corrected lines minus the billed lines, priced at the national amount
-(`rules.sites.delta`). When the billed units exceed an MUE, the payer denies the units above it anyway
+(`rules.facts.sites.delta`). When the billed units exceed an MUE, the payer denies the units above it anyway
 (NCCI MUE: MAI 1 per claim line, MAI 2/3 per date of service; denied as CARC 151 or CO-96 + N362), so the
 figure against the billed units overstates what the fix gives up. `paid_note` says so in the message.
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from rules.context import ClaimContext
-from rules.sites import delta, money
+from rules.facts.context import ClaimContext
+from rules.facts.sites import delta, money
 
 
 def paid_units(ctx: ClaimContext, day: date, billed: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:

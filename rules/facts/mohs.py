@@ -7,9 +7,9 @@ from datetime import date
 
 from schemas.claim import ClaimLine
 
-from rules.context import ClaimContext
 from rules.data.families import FamilyEntry
-from rules.sites import lines_of, memo, same_lesion, site_group_of
+from rules.facts.context import ClaimContext
+from rules.facts.sites import lines_of, same_lesion, site_group_of
 
 FAMILY = "mohs"
 
@@ -28,7 +28,7 @@ class MohsLesion:
 
 
 def entry(ctx: ClaimContext, line: ClaimLine) -> FamilyEntry | None:
-    return ctx.ruleset.families.get(line.code)
+    return ctx.families.get(line.code)
 
 
 def documented_group(ctx: ClaimContext, line: ClaimLine) -> str | None:
@@ -42,7 +42,7 @@ def lesions(ctx: ClaimContext, day: date) -> list[MohsLesion]:
     An add-on belongs to the primary with its lesion id; without ids, to the only primary of the date, or
     to the only primary billed in its site group. Add-ons that cannot be placed are left out.
     """
-    return memo(ctx, ("mohs-lesions", day), lambda: _lesions(ctx, day))
+    return ctx.day_fact(_lesions, day)
 
 
 def _lesions(ctx: ClaimContext, day: date) -> list[MohsLesion]:
@@ -78,7 +78,7 @@ def expected_code(ctx: ClaimContext, line: ClaimLine, group: str) -> FamilyEntry
     found = entry(ctx, line)
     if found is None:
         return None
-    for other in ctx.ruleset.families.in_family(FAMILY):
+    for other in ctx.families.in_family(FAMILY):
         if other.role == found.role and other.measure == found.measure and other.site_group == group:
             return other
     return None

@@ -1,0 +1,150 @@
+"""Which rule owns a line's (or a pair's) answer, so a claim gets one answer per line, and the one table of
+genuine precedences between rules.
+
+A rule that meets a line another rule answers better (with the family's own logic, its revenue figure and its
+policy) leaves it to that rule. The decision lives here, as facts every rule reads, not inside rule bodies:
+`PRECEDENCE` names each (owner, deferring rule) pair and why, and the facts below say, for one claim, which lines
+or pairs each owner takes. tests/rules/test_registry.py checks that every rule named here exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from schemas.claim import ClaimLine
+
+from rules.facts.biopsy import BiopsyPlan
+from rules.facts.context import ClaimContext
+from rules.facts.destruction import BENIGN, PREMALIGNANT
+from rules.facts.mohs import documented_group
+from rules.facts.repair import Group, coding, groups, included_repairs
+from rules.facts.surgery import EmSituation
+
+# (owner, deferring rule) -> what the owner answers instead.
+PRECEDENCE: dict[tuple[str, str], str] = {
+    (
+        "REP001",
+        "BND001",
+    ): "a simple repair the same-lesion excision includes (removed, whatever it is column 2 to)",
+    ("REP002", "BND001"): "an intermediate/complex repair of a benign excision of 0.5 cm or less (removed)",
+    ("REP003", "BND001"): "repairs of one complexity and anatomic group summed into one line (every length documented)",
+    ("MOH005", "BND001"): "a same-lesion biopsy billed with 59 on the Mohs day (the documented exception)",
+    ("DES001", "BND001"): "17004 with 17000/+17003 (the lesion count says which code is wrong)",
+    ("DES002", "BND001"): "17000/+17003 units against the lesion count",
+    ("DES003", "BND001"): "17111 with 17110 (the lesion count says which code is wrong)",
+    ("DES004", "BND001"): "17110/17111 against the lesion count",
+    ("BIO001", "BIO002"): "a date with more than one biopsy primary billed (one primary per encounter)",
+    ("DES003", "DES004"): "17110 and 17111 billed on one date (17111 is reported alone)",
+    ("EXC003", "DXM002"): "a benign excision documenting a malignant lesion (recoded to the malignant excision)",
+    ("EXC003", "DXM001"): "a malignant excision documenting a benign, uncertain or premalignant lesion (recoded)",
+    ("DES005", "DXM001"): "a malignant destruction documenting another lesion type (recoded to its family)",
+    ("DES005", "DXM004"): "premalignant destruction lines documenting a benign or malignant lesion (recoded)",
+    ("MOH002", "MOH001"): "a Mohs stage line whose own body region is documented (its site group follows it)",
+    ("EVM005", "EVM002"): "25 billed in place of 57 on the visit that decided a major procedure",
+    ("EVM003", "EVM002"): "the visit the day before a 090-day procedure, chart silent on the decision (57, or remove)",
+}
+
+# Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
+# "17111 ... 15 or more"): DES001-DES004 judge them from the lesion count, which says which code is wrong.
+COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN})
+
+NO_ANSWERS: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
+
+
+def counted_family_pair(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
+    """Both lines are of one counted destruction family (17004 with 17000/17003, 17111 with 17110): DES001-DES004
+    answer the pair from the lesion count."""
+    family = ctx.families.family_of(first.code)
+    return family in COUNTED_FAMILIES and family == ctx.families.family_of(second.code)
+
+
+def mohs_biopsy_with_59(ctx: ClaimContext, mohs: ClaimLine, biopsy: ClaimLine, distinct: bool | None) -> bool:
+    """A biopsy of the Mohs lesion billed with 59 on the Mohs day: MOH005 asks the chart for the exception."""
+    families = ctx.families
+    first, second = families.get(mohs.code), families.get(biopsy.code)
+    return (
+        first is not None
+        and second is not None
+        and first.family == "mohs"
+        and second.family == "biopsy"
+        and distinct is False
+        and "59" in biopsy.modifiers
+    )
+
+
+def repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The repair lines the repair rules answer on `day`, so a pair rule gives no second, contradicting answer.
+
+    - removed: repair lines an excision of the same lesion includes (REP001 simple repairs, REP002 repairs of a
+      benign excision of excised diameter 0.5 cm or less: they remove the line, whatever it is column 2 to), and
+      repair lines REP003 merges (safely: every length documented) into the first line of their group, which
+      carries the summed code;
+    - regrouped: the first line of each group REP003 sums, with the lines of its group (the pairs among them
+      are answered by the summed code).
+    """
+    return ctx.day_fact(_repair_answers, day)
+
+
+def _repair_answers(ctx: ClaimContext, day: date) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    removed = {found.repair.line_id for found in included_repairs(ctx, day)}
+    regrouped: dict[str, frozenset[str]] = {}
+    for group in groups(ctx, day):
+        if len(group.primaries) < 2 or not _summed(ctx, group):
+            continue
+        first, *rest = group.lines
+        removed.update(line.line_id for line in rest)
+        regrouped[first.line_id] = frozenset(line.line_id for line in group.lines)
+    return frozenset(removed), regrouped
+
+
+def _summed(ctx: ClaimContext, group: Group) -> bool:
+    """REP003 sums the group as a safe fix: every line documents its length and the sum has a code. (Without the
+    lengths REP003 can only ask for them, and the pair's own answer stands.)"""
+    lengths = [ctx.doc(line).repair_length_cm for line in group.primaries]
+    if any(length is None for length in lengths):
+        return False
+    total = sum(length for length in lengths if length is not None)
+    region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
+    return coding(ctx, group.kind, total, region, group.site_group) is not None
+
+
+# ---- the lines and dates each owner takes from a deferring rule (keys of PRECEDENCE) ----------------------------
+def several_primaries(plan: BiopsyPlan) -> bool:
+    """BIO001 over BIO002: the date bills more than one biopsy primary."""
+    return len(plan.billed_primaries) > 1
+
+
+def benign_codes_mixed(lines: Sequence[ClaimLine]) -> bool:
+    """DES003 over DES004: 17110 and 17111 on one date."""
+    return len({line.code for line in lines}) > 1
+
+
+def malignant_pathology_on_benign_excision(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """EXC003 over DXM002: a benign excision line documenting a malignant lesion (EXC003 recodes it)."""
+    return ctx.doc(line).lesion_type == "malignant"
+
+
+def other_pathology_on_malignant_procedure(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """EXC003 / DES005 over DXM001: a malignant excision or destruction documenting another lesion type."""
+    return ctx.doc(line).lesion_type in ("benign", "uncertain", "premalignant")
+
+
+def lesion_type_contradicts_premalignant(ctx: ClaimContext, lines: Sequence[ClaimLine]) -> bool:
+    """DES005 over DXM004: a premalignant destruction line documenting a benign or malignant lesion."""
+    return any(ctx.doc(line).lesion_type in ("benign", "malignant") for line in lines)
+
+
+def mohs_site_documented(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """MOH002 over MOH001: the Mohs line documents its own body region."""
+    return documented_group(ctx, line) is not None
+
+
+def twenty_five_for_fifty_seven(em: EmSituation) -> bool:
+    """EVM005 over EVM002: 25 on the visit that decided a major procedure, with no minor procedure that day."""
+    return em.decision_visit and not em.minors
+
+
+def preoperative_day_undecided(em: EmSituation) -> bool:
+    """EVM003 over EVM002: the visit the day before a 090-day procedure (the chart silent on the decision)."""
+    return bool(em.majors_next_day)
