@@ -52,6 +52,16 @@ def rules_by_code(registry: dict[str, type[Rule]]) -> dict[str, list[str]]:
     return by_code
 
 
+def lcd_rows() -> list[dict[str, str]]:
+    """The LCD references, one row per (family, LCD)."""
+    _, rows = parse_table(
+        read_packaged("lcd_references.csv"),
+        name="lcd_references.csv",
+        required=("family", "lcd_id", "title", "revision_effective", "diagnosis_rules", "claim_visible"),
+    )
+    return rows
+
+
 def homeless(codes: set[str], homes: CodeHomes) -> list[str]:
     """Codes of the packaged tables without a home (the coverage table must show none)."""
     return sorted(code for code in codes if homes.home_of(code) is None)
@@ -109,6 +119,22 @@ def render() -> str:
     for entry in homes.ranges:
         span = entry.code_from if entry.code_from == entry.code_to else f"{entry.code_from}-{entry.code_to}"
         out.append(f"| {span} | {entry.family} | {entry.home} | {entry.reason} |")
+    out += [
+        "",
+        "## Medicare LCDs",
+        "",
+        "Local coverage determinations that govern a family (`rules/data/lcd_references.csv`), the rules that check",
+        "the part of each a claim can show, and what only the chart can show.",
+        "",
+        "| family | LCD | title | revision effective | rules | what the claim shows |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in lcd_rows():
+        rules = ", ".join(f"[{c}](rules.md#{c.lower()})" for c in row["diagnosis_rules"].split()) or "none"
+        out.append(
+            f"| {row['family']} | {row['lcd_id']} | {row['title']} | {row['revision_effective'] or '-'} | {rules} "
+            f"| {row['claim_visible']} |"
+        )
     out += ["", "## Codes", "", "| code | tables | family | rules that apply |", "|---|---|---|---|"]
     for code in sorted(codes):
         home = homes.home_of(code)

@@ -7,7 +7,7 @@ import pytest
 from rules.data.homes import load_code_homes, parse_code_homes
 from rules.exceptions import DataTableError
 from rules.registry import discover
-from scripts.gen_coverage import COMMAND, OUT, homeless, render, table_codes, unjudged
+from scripts.gen_coverage import COMMAND, OUT, homeless, lcd_rows, render, table_codes, unjudged
 
 
 class TestCoverageDoc:
@@ -27,6 +27,15 @@ class TestCoverageDoc:
         for row in ("| 11900 |", "| 11301 |", "| 14000 |", "| 11720 |", "| 10060 |", "| 11042 |", "| 96920 |"):
             assert row in text
         assert "**no home**" not in text
+
+    def test_lcd_references_name_known_families_and_rules(self) -> None:
+        """Every LCD row's family is a code home and every rule it names is registered."""
+        families = {entry.family for entry in load_code_homes().ranges}
+        registry = discover()
+        for row in lcd_rows():
+            assert row["family"] in families, row
+            for code in row["diagnosis_rules"].split():
+                assert code in registry, row
 
 
 class TestCodeHomes:
