@@ -15,6 +15,7 @@ from rules.registry import register
 from rules.rule import Rule
 
 SHAVE = "shave_removal"
+PUNCH_BIOPSY_CODES = frozenset({"11104", "11105"})
 SHAVE_TECHNIQUES = frozenset({"shave", "tangential"})
 EXCISION_TECHNIQUES = frozenset({"excision"})
 
@@ -29,7 +30,10 @@ class RemovalTechniqueDiffersFromCode(Rule):
     excision code of its pathology (`lesion_type`), site group and excised diameter (lesion plus twice the
     margin); an excision (11400-11646) documented as a shave or tangential removal is recoded to the shave
     code of its site group and lesion diameter. A shave removal documented as a punch is a punch biopsy or
-    a punch excision: the chart must say which (with margins around the whole lesion it is an excision).
+    a punch excision: the chart must say which (with margins around the whole lesion it is an excision). A
+    punch biopsy (11104/11105) documented with a margin around the lesion describes a punch excision: the
+    finding names the excision code the documentation supports and asks the chart to confirm the intent (a
+    biopsy samples tissue for diagnosis; removing the whole lesion with margins is an excision).
     When the chart lacks what the target code needs (lesion type, margin, diameter, site), the finding asks
     for it instead of recoding.
 
@@ -46,7 +50,8 @@ class RemovalTechniqueDiffersFromCode(Rule):
 
     ## Fix safety
     `safe` when the documentation names the technique and gives everything the target code needs;
-    `needs_documentation` otherwise (the finding names the missing field), and always for a punch.
+    `needs_documentation` otherwise (the finding names the missing field), and always for a punch (intent,
+    which the claim does not carry, decides biopsy versus excision).
 
     ## References
     AMA CPT 2026 shave removal guidelines and descriptors 11300-11313; AMA CPT 2026 excision guidelines
@@ -58,7 +63,7 @@ class RemovalTechniqueDiffersFromCode(Rule):
     category = Category.CODE_SELECTION
     severity = Severity.WARNING
     reference = "AMA CPT shave removal (11300-11313) and excision (11400-11646) guidelines"
-    triggers = SHAVE_CODES | EXCISION_CODES
+    triggers = SHAVE_CODES | EXCISION_CODES | PUNCH_BIOPSY_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for line in ctx.lines:
@@ -74,6 +79,8 @@ class RemovalTechniqueDiffersFromCode(Rule):
                 )
             elif line.code in EXCISION_CODES and technique in SHAVE_TECHNIQUES:
                 yield self._to_shave(ctx, line)
+            elif line.code in PUNCH_BIOPSY_CODES and ctx.doc(line).margin_cm:
+                yield self._punch_excision(ctx, line)
 
     def _ask(self, line: ClaimLine, message: str) -> Finding:
         title = f"recode {line.code} from the documented technique"
@@ -100,6 +107,23 @@ class RemovalTechniqueDiffersFromCode(Rule):
                 line, f"{lead}: document the {', '.join(missing)} and bill the excision code they support."
             )
         return self._recode(ctx, line, target.code, f"{lead} (excised diameter {size:.1f} cm)")
+
+    def _punch_excision(self, ctx: ClaimContext, line: ClaimLine) -> Finding:
+        family = pathology_family(ctx, line)
+        group = site_group_of(ctx, "lesion", line)
+        size = excised_diameter(ctx, line)
+        target = ctx.families.sized(family, group, size) if family and group and size is not None else None
+        code = f" ({target.code}, excised diameter {size:.1f} cm)" if target is not None and size is not None else ""
+        title = f"recode {line.code} as the excision the chart documents"
+        margin = ctx.doc(line).margin_cm or 0.0
+        return self.finding(
+            [line.line_id],
+            f"{line.code} on line {line.line_id} is a punch biopsy, but the chart documents a {margin:.1f} cm margin"
+            f" around the lesion: a punch that removes the whole lesion with margins is an excision{code}. "
+            "If the intent was to remove the lesion, bill the excision; if it was to sample it for diagnosis, keep "
+            "the biopsy and correct the documentation.",
+            fix=replace_code(line.line_id, target.code if target else None, title, Applicability.NEEDS_DOCUMENTATION),
+        )
 
     def _to_shave(self, ctx: ClaimContext, line: ClaimLine) -> Finding:
         group = site_group_of(ctx, "lesion", line)
