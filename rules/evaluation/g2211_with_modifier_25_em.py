@@ -20,7 +20,7 @@ def _skin_procedure(code: str) -> bool:
     return code.isdigit() and "10030" <= code <= "19499"
 
 
-@register(code="EVM008", slug="g2211-with-modifier-25-em", status=Preview("0.3.0"))
+@register(code="EVM008", slug="g2211-with-modifier-25-em", status=Preview("0.2.0"))
 class G2211WithModifier25Em(Rule):
     """G2211 (visit complexity add-on) billed with an office E/M reported with modifier 25.
 

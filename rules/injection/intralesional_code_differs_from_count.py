@@ -16,7 +16,7 @@ INTRALESIONAL = "intralesional_injection"
 INTRALESIONAL_CODES = code_range("11900-11901")
 
 
-@register(code="ILI001", slug="intralesional-code-differs-from-count", status=Preview("0.3.0"))
+@register(code="ILI001", slug="intralesional-code-differs-from-count", status=Preview("0.2.0"))
 class IntralesionalCodeDiffersFromCount(Rule):
     """Intralesional injection billed per lesion, both codes together, or a code the lesion count contradicts.
 

@@ -15,7 +15,7 @@ from rules.rule import Rule
 EXCIMER_CODES = code_range("96920-96922")
 
 
-@register(code="PHO001", slug="excimer-without-psoriasis-diagnosis", status=Preview("0.3.0"))
+@register(code="PHO001", slug="excimer-without-psoriasis-diagnosis", status=Preview("0.2.0"))
 class ExcimerWithoutPsoriasisDiagnosis(Rule):
     """Excimer laser treatment (96920-96922) whose pointed diagnoses include no psoriasis.
 

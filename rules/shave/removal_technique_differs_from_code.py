@@ -20,7 +20,7 @@ SHAVE_TECHNIQUES = frozenset({"shave", "tangential"})
 EXCISION_TECHNIQUES = frozenset({"excision"})
 
 
-@register(code="SHV002", slug="removal-technique-differs-from-code", status=Preview("0.3.0"))
+@register(code="SHV002", slug="removal-technique-differs-from-code", status=Preview("0.2.0"))
 class RemovalTechniqueDiffersFromCode(Rule):
     """A shave removal code billed for a documented full-thickness excision, or an excision code for a shave.
 

@@ -17,7 +17,7 @@ SHAVE = "shave_removal"
 FULL_THICKNESS = frozenset({"excision", "punch", "incisional"})
 
 
-@register(code="SHV001", slug="shave-code-differs-from-site-or-diameter", status=Preview("0.3.0"))
+@register(code="SHV001", slug="shave-code-differs-from-site-or-diameter", status=Preview("0.2.0"))
 class ShaveCodeDiffersFromSiteOrDiameter(Rule):
     """The shave removal code does not match the documented site group or lesion diameter.
 
