@@ -34,6 +34,7 @@ RULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "rules.shave": ("SHV",),
     "rules.injection": ("ILI",),
     "rules.phototherapy": ("PHO",),
+    "rules.incision": ("IND",),
 }
 
 RULE_PACKAGES = (
@@ -52,6 +53,7 @@ RULE_PACKAGES = (
     "rules.shave",
     "rules.injection",
     "rules.phototherapy",
+    "rules.incision",
 )
 
 
