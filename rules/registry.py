@@ -31,6 +31,10 @@ RULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "rules.diagnosis": ("DXM",),
     "rules.documentation": ("DOC",),
     "rules.claim": ("DAT", "DUP"),
+    "rules.shave": ("SHV",),
+    "rules.injection": ("ILI",),
+    "rules.phototherapy": ("PHO",),
+    "rules.incision": ("IND",),
 }
 
 RULE_PACKAGES = (
@@ -46,6 +50,10 @@ RULE_PACKAGES = (
     "rules.diagnosis",
     "rules.documentation",
     "rules.claim",
+    "rules.shave",
+    "rules.injection",
+    "rules.phototherapy",
+    "rules.incision",
 )
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import MALIGNANT, contradicted
-from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money, site_group_of
+from rules.facts.sites import MALIGNANT_DESTRUCTION_CODES, delta, family_lines, money
+from rules.facts.sizing import documented_size_code
 from rules.fixes import replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
@@ -50,28 +51,16 @@ class MalignantDestructionCodeDiffersFromSizeOrSite(Rule):
         for day, lines in family_lines(ctx, MALIGNANT):
             for line in lines:
                 billed = table.get(line.code)
-                doc = ctx.doc(line)
                 if billed is None or contradicted(ctx, line):
                     continue
-                documented_group = site_group_of(ctx, "lesion", line)
-                if documented_group is None and doc.lesion_diameter_cm is None:
+                sized = documented_size_code(ctx, MALIGNANT, line, billed)
+                if sized is None or sized.target.code == billed.code:
                     continue
-                group = documented_group or billed.site_group
-                size = doc.lesion_diameter_cm
-                if size is None:
-                    size = billed.size_max if billed.size_max is not None else billed.size_min or 0.0
-                target = table.sized(MALIGNANT, group, size)
-                if target is None or target.code == billed.code:
-                    continue
+                target = sized.target
                 impact = delta(ctx, day, [(line.code, line.units)], [(target.code, line.units)])
-                facts = []
-                if documented_group:
-                    facts.append(f"site {doc.body_region} ({group.replace('_', '/')})")
-                if doc.lesion_diameter_cm is not None:
-                    facts.append(f"lesion diameter {doc.lesion_diameter_cm:.1f} cm")
                 yield self.finding(
                     [line.line_id],
-                    f"{line.code} on line {line.line_id} does not match the documented {' and '.join(facts)}: "
+                    f"{line.code} on line {line.line_id} does not match the documented {' and '.join(sized.facts)}: "
                     f"malignant destruction of that lesion is {target.code}. Replace {line.code} with "
                     f"{target.code} ({money(impact)}).",
                     fix=replace_code(

@@ -72,9 +72,19 @@ def family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine
             else None
         )
     if entry.measure == "repair_length_cm" and not entry.is_addon:
-        for group in groups(ctx, day):
-            if kind_of(entry) != group.kind or not any(line in group.primaries for line in lines):
-                continue
+        # Repairs are grouped by the CPT anatomic group their own documentation names before any unit check: lines
+        # of one code documented in two groups (12032 on the trunk and 12032 on the neck) are two repairs, each
+        # coded in its group (REP004 recodes the neck one to 12042), never merged into one unit of the code.
+        spread = [
+            group
+            for group in groups(ctx, day)
+            if kind_of(entry) == group.kind and any(line in group.primaries for line in lines)
+        ]
+        if len(spread) > 1:
+            names = " and ".join(group.site_group.replace("_", "/") for group in spread)
+            kind = kind_of(entry)
+            return f"the {code} lines are {kind} repairs documented in {len(spread)} anatomic groups ({names})"
+        for group in spread:
             lengths = [ctx.doc(line).repair_length_cm for line in group.primaries]
             if len(group.primaries) < 2 or any(length is None for length in lengths):
                 return None

@@ -53,8 +53,11 @@ class UnitsAboveDailyMue(Rule):
     more units, or on several lines whose lesion counts are documented, when the count calls for more +17003
     units than billed (DES002); a documented (or, for 17000/+17003, billed) lesion count that is another code
     of the family (17004, 17111, or 17000 + 17003 for fewer than 15 on 17004); a summed repair length that is
-    another code (REP003). Otherwise the cut is the fix (17110 x3 for 14 warts, two 17004 lines, 11200 x2,
-    two undocumented 17000 lines: the message says further lesions are the add-on's, once documented).
+    another code (REP003); repair lines of one code that their own documentation places in different CPT
+    anatomic groups (12001 on the trunk and 12001 on the cheek), which are separate repairs each coded in its
+    group (REP004), never one unit of the code. Otherwise the cut is the fix (17110 x3 for 14 warts, two 17004
+    lines, 11200 x2, two undocumented 17000 lines: the message says further lesions are the add-on's, once
+    documented).
     MAI 3: `display_only` (correctly coded units are kept; the message names what the appeal needs: the chart
     documenting each unit's lesion, site, size or count and the medical necessity of the extra units).
     An MUE of 0 (not payable) under MAI 2 removes the

@@ -21,12 +21,13 @@ from the chart, i.e. from the source lines:
   in); an added add-on does not repeat its head's per-line quantities (count, blocks, repair); an added
   repair line (REP005) gets the repair documented on its excision(s) (`repair`, `repair_length_cm` summed,
   body region and laterality, the lesion id when there is one excision);
-- counted families (premalignant/benign destruction, skin tags): the session's lesion count, as the engine
-  reads it from the billed lines (`session_count`, contract: lesion_count is per line, a lone head count
-  is the session total), is documented once on the session's head line. Lines the engine removed (17000 +
-  17003 folded into 17004, an extra 17000) or merged or recoded into another family still treated their
-  lesions, so their count moves to the surviving line; left on the lines, a removed line's lesions would
-  vanish and 17004 with its own 6 lesions would be recoded to 17000 + 17003 x5 (a rebuild artefact).
+- counted families (premalignant/benign destruction, skin tags, intralesional injection): the session's lesion
+  count, as the engine reads it from the billed lines (`session_count`, contract: lesion_count is per line, a
+  lone head count is the session total), is documented once on the session's head line. Lines the engine
+  removed (17000 + 17003 folded into 17004, an extra 17000) or merged or recoded into another family still
+  treated their lesions, so their count moves to the surviving line; left on the lines, a removed line's
+  lesions would vanish and 17004 with its own 6 lesions would be recoded to 17000 + 17003 x5 (a rebuild
+  artefact).
 
 Documentation the rebuild cannot carry is not the engine's fault, so (ii) ignores `documentation_gap`
 findings on the second pass: an added add-on line without a count or blocks (DOC003/DOC005) and a merged
@@ -60,7 +61,7 @@ MAXED = ("mohs_stage",)
 # Per-line quantities an added add-on line must not repeat from its head line (the head keeps the total).
 NOT_REPEATED = ("lesion_count", "mohs_blocks", "mohs_stage", "repair", "repair_length_cm")
 REPAIR_FIELDS = ("body_region", "laterality")
-COUNTED = ("destruction_premalignant", "destruction_benign", "skin_tag_removal")
+COUNTED = ("destruction_premalignant", "destruction_benign", "skin_tag_removal", "intralesional_injection")
 
 
 def _merged_documentation(docs: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -1,0 +1,1 @@
+"""Incision and drainage (IND): 10060/10061, simple or single versus complicated or multiple."""

@@ -1,0 +1,1 @@
+"""Intralesional injection (ILI): 11900/11901 by the lesions injected in the session."""
