@@ -43,6 +43,9 @@ log = logging.getLogger("dermclaims.delivery")
 #: Seconds a hole may stay open before the log is read to tell a skipped message from an empty offset.
 #: Processing is in offset order per partition, so a hole older than a few batches is not in flight.
 HOLE_GRACE_SECONDS = 5.0
+#: Seconds a partition may go without any processed message while its log holds more before it is checked.
+#: Longer than HOLE_GRACE_SECONDS: a partition behind a backlog of others is slow, not stuck.
+STALL_GRACE_SECONDS = 15.0
 #: How long one verification read of a hole may take.
 HOLE_READ_TIMEOUT_SECONDS = 10.0
 
@@ -52,6 +55,7 @@ class _PartitionLedger:
     next_offset: int | None = None  # first offset not known to be processed; None until positioned
     ahead: set[int] = field(default_factory=set)  # processed offsets beyond next_offset
     hole_since: float | None = None  # monotonic time the current hole was first seen
+    moved_at: float = 0.0  # monotonic time of the last position, ack or step over a hole
 
 
 class OffsetLedger:
@@ -66,6 +70,7 @@ class OffsetLedger:
         part = self._parts.setdefault(tp, _PartitionLedger())
         part.next_offset = offset
         part.ahead = {o for o in part.ahead if o > offset}
+        part.moved_at = self._clock()
         self._advance(part)
 
     def processed(self, tp: Any, offset: int) -> None:
@@ -74,6 +79,7 @@ class OffsetLedger:
         if part.next_offset is not None and offset < part.next_offset:
             return
         part.ahead.add(offset)
+        part.moved_at = self._clock()
         self._advance(part)
 
     def skip_empty(self, tp: Any, until: int) -> None:
@@ -105,6 +111,27 @@ class OffsetLedger:
                 found.append((tp, start, min(part.ahead)))
         return found
 
+    def stalled(self, older_than: float) -> list[tuple[Any, int]]:
+        """(tp, first offset not processed) for partitions with nothing processed for `older_than` seconds.
+
+        A hole needs a processed offset after it to be seen; a skipped *last* message has none, so a partition
+        that has not moved is checked against its end offset instead (`touch` after each check).
+        """
+        now = self._clock()
+        return [
+            (tp, part.next_offset)
+            for tp, part in self._parts.items()
+            if part.next_offset is not None and not part.ahead and now - part.moved_at >= older_than
+        ]
+
+    def touch(self, tp: Any) -> None:
+        """The partition was checked (or sought back): wait another period before checking it again."""
+        part = self._parts.get(tp)
+        if part is not None:
+            part.moved_at = self._clock()
+            if part.hole_since is not None:
+                part.hole_since = part.moved_at
+
     def _advance(self, part: _PartitionLedger) -> None:
         if part.next_offset is None:
             return
@@ -121,6 +148,7 @@ class GuardedConsumer(faust_aiokafka.Consumer):
     """faust's aiokafka consumer, committing what `OffsetLedger` proves processed (see the module doc)."""
 
     hole_grace: ClassVar[float] = HOLE_GRACE_SECONDS
+    stall_grace: ClassVar[float] = STALL_GRACE_SECONDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,27 +219,44 @@ class GuardedConsumer(faust_aiokafka.Consumer):
     @Service.timer(1.0)
     async def _resolve_holes(self) -> None:
         for tp, start, until in self.ledger.holes(self.hole_grace):
+            await self._check(tp, start, until)
+        stalled = dict(self.ledger.stalled(self.stall_grace))
+        if stalled:
             try:
-                found = await self._first_record_in(tp, start, until)
+                ends = await self.highwaters(*stalled)
             except Exception as exc:  # the broker is away: try again on the next tick
-                log.warning("could not read %s[%s] offsets %d-%d to check a hole: %r", *tp, start, until - 1, exc)
-                continue
-            if found is None:
-                log.info("%s[%s] offsets %d-%d hold no record (markers or compaction)", *tp, start, until - 1)
-                self.ledger.skip_empty(tp, until)
-                self._report(tp.topic, "empty")
-            else:
-                log.warning(
-                    "%s[%s] offsets %d-%d were skipped by the fetcher (faust-streaming #216/#312); re-reading "
-                    "from %d so they are processed before the offset is committed",
-                    *tp,
-                    start,
-                    until - 1,
-                    found,
-                )
-                self.ledger.skip_empty(tp, found)
-                await self.seek(tp, found)
-                self._report(tp.topic, "reread")
+                log.warning("could not read the end offsets of %d stalled partitions: %r", len(stalled), exc)
+                return
+            for tp, start in stalled.items():
+                self.ledger.touch(tp)
+                end = ends.get(tp)
+                if end is not None and end > start:
+                    await self._check(tp, start, int(end))
+
+    async def _check(self, tp: TP, start: int, until: int) -> None:
+        """Read [start, until) from the log: re-read a skipped record, or step over offsets without one."""
+        try:
+            found = await self._first_record_in(tp, start, until)
+        except Exception as exc:  # the broker is away: try again on the next tick
+            log.warning("could not read %s[%s] offsets %d-%d to check a hole: %r", *tp, start, until - 1, exc)
+            return
+        if found is None:
+            log.info("%s[%s] offsets %d-%d hold no record (markers or compaction)", *tp, start, until - 1)
+            self.ledger.skip_empty(tp, until)
+            self._report(tp.topic, "empty")
+            return
+        log.warning(
+            "%s[%s] offsets %d-%d were not processed although later offsets were or the log holds them "
+            "(faust-streaming #216/#312); re-reading from %d before the offset is committed",
+            *tp,
+            start,
+            until - 1,
+            found,
+        )
+        self.ledger.skip_empty(tp, found)
+        self.ledger.touch(tp)
+        await self.seek(tp, found)
+        self._report(tp.topic, "reread")
 
     def _report(self, topic: str, kind: str) -> None:
         hook = getattr(self.app, "on_offset_hole", None)

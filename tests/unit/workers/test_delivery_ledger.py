@@ -109,3 +109,33 @@ def test_repositioning_backwards_keeps_later_acks() -> None:
     ledger.processed(TP, 3)
     ledger.processed(TP, 4)
     assert 7 == ledger.committable(TP)
+
+
+def test_a_partition_that_has_not_moved_is_reported_as_stalled() -> None:
+    """A skipped *last* message leaves no processed offset after it: only the lack of progress shows it."""
+    clock = Clock()
+    ledger = OffsetLedger(clock)
+    ledger.position(TP, 9)
+    assert [] == ledger.stalled(15.0)
+    clock.now += 15.0
+    assert [(TP, 9)] == ledger.stalled(15.0)
+    ledger.touch(TP)
+    assert [] == ledger.stalled(15.0)
+    clock.now += 10.0
+    ledger.processed(TP, 9)
+    clock.now += 10.0
+    assert [] == ledger.stalled(15.0)
+
+
+def test_a_partition_with_a_hole_is_left_to_the_hole_check_and_rechecked_only_after_the_grace() -> None:
+    clock = Clock()
+    ledger = OffsetLedger(clock)
+    ledger.position(TP, 0)
+    ledger.processed(TP, 2)
+    clock.now += 20.0
+    assert [] == ledger.stalled(15.0)
+    assert [(TP, 0, 2)] == ledger.holes(5.0)
+    ledger.touch(TP)  # sought back to 0: the re-read gets a full grace period
+    assert [] == ledger.holes(5.0)
+    clock.now += 5.0
+    assert [(TP, 0, 2)] == ledger.holes(5.0)
