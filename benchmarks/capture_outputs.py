@@ -10,7 +10,7 @@ The inputs, produced in four phases (each waits until the worker committed every
    the input topics; one file a phase, so the claims and remittances they carry do not race each other).
 
 Each output record (validated, rework, dead letters, the no-output ledger, X12 events) is written as
-`{"topic", "key", "headers", "value"}` with the logical topic name and the run's topic prefix written as
+`{"topic", "partition", "key", "headers", "value"}` with the logical topic name and the run's topic prefix written as
 `PREFIX`; exact duplicates (redeliveries) are
 dropped and the lines sorted, so two runs of the same code give the same file.
 
@@ -129,6 +129,7 @@ def read_outputs(deployment: Deployment, ledger_topic: str) -> list[dict[str, An
                     continue
                 row = {
                     "topic": names[tp.topic],
+                    "partition": tp.partition,
                     "key": None if record.key is None else record.key.decode("utf-8", "replace"),
                     "headers": headers,
                     "value": _same_every_run(record.value or b"").decode("utf-8", "replace"),
