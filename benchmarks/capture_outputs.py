@@ -63,7 +63,7 @@ def _variant(event: bytes, event_id: str, frequency_code: str) -> bytes:
     return orjson.dumps(document)
 
 
-def bad_inputs(topic: str) -> list[tuple[bytes | None, bytes | None]]:
+def bad_inputs(topic: str) -> Messages:
     """One of each kind of bad input the agents dead-letter."""
     schema = "claim.submitted.v1" if topic == "claims_submitted" else "remit.received.v1"
     return [
@@ -75,25 +75,31 @@ def bad_inputs(topic: str) -> list[tuple[bytes | None, bytes | None]]:
     ]
 
 
-def phases(claims: int) -> list[list[tuple[str, list[tuple[bytes | None, bytes | None]]]]]:
+Messages = list[tuple[bytes | None, bytes | None]]
+
+
+def phases(claims: int) -> list[list[tuple[str, Messages]]]:
     remits = _lines(EXAMPLES / "remits.jsonl")
     example_claims = _lines(EXAMPLES / "claims.jsonl")
     generated = generate(claims, 2026)
     # a claim keyed by another claim's id: the key check dead-letters it
-    wrong_key = [(b"PCN-WRONG", generated[0])] if generated else []
+    wrong_key: Messages = [(b"PCN-WRONG", generated[0])] if generated else []
     replacement = _variant(example_claims[0], "clm-evt-1001-r", "7")
     void = _variant(example_claims[1], "clm-evt-1002-v", "8")
     remit_for_void = orjson.loads(remits[1])
     remit_for_void["event_id"] = "rmt-evt-1002-after-void"
+    x12: list[list[tuple[str, Messages]]] = [
+        [("x12_raw", [(path.name.encode(), path.read_bytes())])] for path in sorted(EXAMPLES.glob("x12/*.83*"))
+    ]
+    example_remits: Messages = [(_key(r), r) for r in remits]
     return [
         [
-            ("remits_received", [(_key(r), r) for r in remits] + bad_inputs("remits_received")),
+            ("remits_received", example_remits + bad_inputs("remits_received")),
             ("claims_submitted", bad_inputs("claims_submitted") + wrong_key),
         ],
         [("claims_submitted", [(_key(c), c) for c in (*example_claims, *generated, replacement, void)])],
         [("remits_received", [(_key(r), r) for r in (*remits, orjson.dumps(remit_for_void))])],
-        # one file a phase: the 837's claims and the 835's remittances must not race each other
-        *([("x12_raw", [(path.name.encode(), path.read_bytes())])] for path in sorted(EXAMPLES.glob("x12/*.83*"))),
+        *x12,  # one file a phase: the 837's claims and the 835's remittances must not race each other
     ]
 
 
