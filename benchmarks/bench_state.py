@@ -2,10 +2,11 @@
 
     PYTHONPATH=. .venv/bin/python -m benchmarks.bench_state --claims 1000000 --store rocksdb:// --store memory://
 
-For each store it fills a fresh deployment's claims table through one worker (N generated claims, each with its
-own claim_id), reads the worker's resident memory (VmRSS, and the peak VmHWM), kills it with SIGKILL, starts
-it again with the same data directory (as a supervisor would), produces one new claim right after the kill, and
-reports the seconds from the kill to that claim's output (log-append time) and the new process's RSS then.
+For each store it produces N generated claims (each with its own claim_id) to a fresh deployment, fills the
+claims table with them through one worker (the fill rate counts the worker's start-up), reads the worker's
+resident memory (VmRSS, and the peak VmHWM), kills it with SIGKILL, starts it again with the same data
+directory (as a supervisor would), produces one new claim right after the kill, and reports the seconds from
+the kill to that claim's output (log-append time) and the new process's RSS then.
 The consumer-group session timeout (`CLAIMS_KAFKA__SESSION_TIMEOUT_SECONDS`, 10 s) is part of that time: the
 group waits for the killed member before it hands its partitions over.
 
@@ -47,12 +48,12 @@ def vm_rss_mb(pid: int) -> float:
 
 def claims(count: int) -> Iterator[tuple[bytes, bytes]]:
     """`count` generated claims with distinct claim ids: one generated chunk, re-keyed per round."""
-    template = generate(min(count, CHUNK), 2026)
+    template = [(orjson.loads(value)["claim"]["claim_id"], value) for value in generate(min(count, CHUNK), 2026)]
     for start in range(0, count, CHUNK):
-        marker = f"PCN-R{start // CHUNK:04d}".encode()
-        for value in template[: min(CHUNK, count - start)]:
-            value = value.replace(b'"claim_id":"PCN-B', b'"claim_id":"' + marker)
-            yield orjson.loads(value)["claim"]["claim_id"].encode(), value
+        marker = f"PCN-R{start // CHUNK:04d}"
+        for claim_id, value in template[: min(CHUNK, count - start)]:
+            key = claim_id.replace("PCN-B", marker)
+            yield key.encode(), value.replace(f'"claim_id":"{claim_id}"'.encode(), f'"claim_id":"{key}"'.encode())
 
 
 async def produce(bootstrap: str, topic: str, messages: Iterator[tuple[bytes, bytes]]) -> int:
@@ -92,9 +93,9 @@ def measure(args: argparse.Namespace, store: str) -> dict[str, str]:
     set_log_append_time(args.bootstrap, deployment.topic("claims_validated"))
     topic = deployment.topic("claims_submitted")
     try:
+        asyncio.run(produce(args.bootstrap, topic, claims(args.claims)))  # all of it first: the fill has the CPU
         started = time.monotonic()
         worker = deployment.start_worker(data_suffix="w")
-        asyncio.run(produce(args.bootstrap, topic, claims(args.claims)))
         deployment.wait_committed("claims_submitted", timeout=args.timeout)
         filled = time.monotonic() - started
         time.sleep(5)  # let the last changelog writes and a commit settle

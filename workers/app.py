@@ -1,8 +1,9 @@
 """`create_app(settings, ruleset, metrics)`: the faust app, its tables and its three thin agents.
 
-Agents stay thin (style.md #23): decode -> route (pure, in workers.routing) -> send. Every input has an
-outcome: an output, or a dead letter with its reason. Nothing escapes the `async for` loop but
-cancellation (an escaping exception would ack the message and lose it: faust #416/#586).
+Agents stay thin (style.md #23): decode -> route (pure, in workers.routing) -> send, a batch of inputs at a
+time (workers.batching). Every input has an outcome: an output, or a dead letter with its reason. Nothing
+escapes the batch loop but cancellation (an escaping exception would ack the batch and lose it: faust
+#416/#586); what cannot be finished exits the process unacknowledged instead.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ from workers.version import worker_version
 from workers.x12_events import split_x12
 
 log = logging.getLogger("dermclaims.worker")
+
+#: RocksDB settings of each table partition under `rocksdb://` (ignored by `memory://`). faust's defaults,
+#: 64 MB write buffers (up to 3) and a 2 GB block cache per partition, took a worker filling 1,000,000 claims
+#: past 560 MB; with these it stays under the 500 MB budget (benchmarks/bench_state.py, benchmarks/README.md).
+ROCKSDB_OPTIONS = {"write_buffer_size": 8 * 1024**2, "max_write_buffer_number": 2, "block_cache_size": 8 * 1024**2}
 
 
 def broker_credentials(kafka: KafkaSettings) -> Any:
@@ -90,7 +96,15 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
 
     def table(name: str, purpose: str) -> Any:
         """A bytes -> bytes faust table, co-partitioned with the input topics, with a changelog."""
-        return app.Table(name, default=None, partitions=partitions, key_type=bytes, value_type=bytes, help=purpose)
+        return app.Table(
+            name,
+            default=None,
+            partitions=partitions,
+            key_type=bytes,
+            value_type=bytes,
+            help=purpose,
+            options=dict(ROCKSDB_OPTIONS),  # a copy: faust's store pops keys from it
+        )
 
     claims_table = table(
         "claims", "Latest version of each claim (lines and documentation), keyed by claim_id, for the remits agent."

@@ -11,8 +11,9 @@ At-least-once, nothing lost:
   asked for, i.e. after `run` returned: after every output of the batch was delivered (the broker answered).
   `workers.delivery` commits only acknowledged offsets, and faust flushes the producer before a commit.
 - an output the producer refuses at once (too large...) dead-letters its input instead, as before; if even
-  the dead letter is refused, or a delivery fails after the producer's own retries, the process exits
-  without acknowledging the batch (like kill -9): the batch is redelivered after the restart.
+  the dead letter is refused, a delivery fails after the producer's own retries, or anything else stops the
+  batch (a table write...), the process exits without acknowledging the batch (like kill -9): the batch is
+  redelivered after the restart. An exception leaving the agent would instead end `take_events`, which acks.
 - tables: faust finds the partition of a table write from the "current event" (a context variable);
   `take_events` iterates the stream in a task of its own, so the agent's task makes each input of the batch
   its current event before judging it. Only the agent task's context changes: `Stream.current_event`, which
@@ -97,17 +98,23 @@ class BatchStep:
         """Judge, send and record every event of the batch in order, then wait for the deliveries."""
         pending: list[asyncio.Future[Any]] = []
         tally = _Tally()
-        # The claims and remits agents read and write the same tables: one batch at a time is judged, sent
-        # and recorded, so a remittance never slips between a claim's re-judging and the tables' update.
-        async with self.lock:
-            for event in events:
-                token = _current_event.set(weakref.ref(event))  # the partition of this input's table writes
-                try:
-                    await self._one(event, handle, pending, tally)
-                finally:
-                    _current_event.reset(token)
-        await self._wait_delivered(pending)
-        self._count(tally)
+        try:
+            # The claims and remits agents read and write the same tables: one batch at a time is judged, sent
+            # and recorded, so a remittance never slips between a claim's re-judging and the tables' update.
+            async with self.lock:
+                for event in events:
+                    token = _current_event.set(weakref.ref(event))  # the partition of this input's table writes
+                    try:
+                        await self._one(event, handle, pending, tally)
+                    finally:
+                        _current_event.reset(token)
+            await self._wait_delivered(pending)
+            self._count(tally)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # escaping, it would end the agent and `take_events` would ack the batch: a loss
+            log.critical("the batch could not be finished; exiting so its inputs are redelivered", exc_info=True)
+            os._exit(EX_SOFTWARE)
 
     async def _one(self, event: Any, handle: Handle, pending: list[asyncio.Future[Any]], tally: _Tally) -> None:
         message = event.message
