@@ -28,10 +28,11 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaProducer
+from kafka import KafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.bench_stream import ROOT, output_records, set_log_append_time, vm_hwm_mb
+from benchmarks.bench_stream import ROOT, end_offsets, set_log_append_time, vm_hwm_mb
 from benchmarks.generate import generate
 from tests.integration.harness import Deployment
 from workers.localkafka import is_reachable
@@ -74,14 +75,23 @@ async def produce(bootstrap: str, topic: str, messages: Iterator[tuple[bytes, by
     return sent
 
 
-def first_output_of(deployment: Deployment, claim_id: str, timeout: float) -> float:
-    """Log-append time of the first output for `claim_id` (polls the output topic)."""
+def first_output_of(deployment: Deployment, claim_id: str, since: dict[int, int], timeout: float) -> float:
+    """Log-append time of the first output for `claim_id`, reading the output topic from `since` on only."""
+    consumer = KafkaConsumer(bootstrap_servers=deployment.bootstrap, enable_auto_commit=False)
+    name = deployment.topic("claims_validated")
+    partitions = [TopicPartition(name, p) for p in range(deployment.partitions)]
+    consumer.assign(partitions)
+    for tp in partitions:
+        consumer.seek(tp, since.get(tp.partition, 0))
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for record in output_records(deployment, "claims_validated"):
-            if record.key == claim_id.encode():
-                return float(record.timestamp) / 1000.0
-        time.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                for record in batch:
+                    if record.key == claim_id.encode():
+                        return float(record.timestamp) / 1000.0
+    finally:
+        consumer.close()
     raise TimeoutError(f"no output for {claim_id} within {timeout:.0f} s")
 
 
@@ -100,6 +110,7 @@ def measure(args: argparse.Namespace, store: str) -> dict[str, str]:
         filled = time.monotonic() - started
         time.sleep(5)  # let the last changelog writes and a commit settle
         rss, peak = vm_rss_mb(worker.pid), vm_hwm_mb(worker.pid)
+        since = end_offsets(deployment, "claims_validated")
         killed = time.time()
         worker.send_signal(signal.SIGKILL)
         worker.wait()
@@ -107,7 +118,7 @@ def measure(args: argparse.Namespace, store: str) -> dict[str, str]:
         marker = "PCN-AFTER-KILL"
         value = generate(1, 99)[0].replace(b'"claim_id":"PCN-B0000000"', f'"claim_id":"{marker}"'.encode())
         asyncio.run(produce(args.bootstrap, topic, iter([(marker.encode(), value)])))
-        first = first_output_of(deployment, marker, timeout=args.timeout)
+        first = first_output_of(deployment, marker, since, timeout=args.timeout)
         after_rss = vm_rss_mb(restarted.pid)
     finally:
         deployment.stop_all()

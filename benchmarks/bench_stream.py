@@ -13,9 +13,14 @@ claims (`benchmarks.generate`) once to a fresh topic, then reads them with each 
 4. `dermclaims worker`, first output to last output (its start-up is reported on its own line);
 5. with --scale-out, two worker processes in one group, first output to last output.
 
-Then, with the one worker caught up, it produces claims at half the worker's measured rate for --steady
-seconds and reports the latency from each input's produce time (CreateTime) to its output's log-append time
-(the output topic is set to LogAppendTime), p50/p99/max, and the worker's peak RSS (VmHWM).
+Then, with the first worker caught up, it produces claims at half that worker's measured rate for --steady
+seconds and reports the latency from each input's log-append time to its output's log-append time (both
+topics are set to LogAppendTime, so the broker's clock times both ends and a producer slowed by the shared
+CPU does not count against the worker), p50/p99/max, and the worker's peak RSS (VmHWM).
+
+The Kafka rows run --repeat times, interleaved, each over its own topics holding the same claims; the table
+gives the median, the range, and per repetition the ratio to the aiokafka + route_claim row of that
+repetition (on a shared machine, compare within a repetition).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import orjson
@@ -51,6 +57,10 @@ from workers.settings import WorkerSettings
 from workers.version import worker_version
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = "aiokafka consume -> route_claim -> produce, commit per batch"
+REFERENCE_SHORT = "aiokafka + route_claim"
+WORKER = "dermclaims worker (faust), first to last output"
+TWO_WORKERS = "2 worker processes, one group, first to last output"
 
 
 @dataclass
@@ -69,6 +79,7 @@ class Row:
 class Run:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    startups: list[float] = field(default_factory=list)
 
 
 def keyed_claims(count: int, seed: int) -> list[tuple[bytes, bytes]]:
@@ -136,11 +147,7 @@ async def aiokafka_row(bootstrap: str, topic: str, sink: str, count: int, judge:
     finally:
         await consumer.stop()
         await producer.stop()
-    name = (
-        "aiokafka consume -> route_claim -> produce, commit per batch"
-        if judge
-        else ("aiokafka consume -> orjson -> produce (transport floor)")
-    )
+    name = REFERENCE if judge else "aiokafka consume -> orjson -> produce (transport floor)"
     return Row(name, count, elapsed)
 
 
@@ -182,11 +189,7 @@ def worker_rows(deployment: Deployment, count: int, workers: int, started: float
     deployment.wait_committed("claims_submitted", timeout=1800)
     stamps = sorted(r.timestamp / 1000.0 for r in output_records(deployment, "claims_validated"))
     stamps = stamps[-count:]
-    name = (
-        "dermclaims worker (faust), first to last output"
-        if workers == 1
-        else (f"{workers} worker processes, one group, first to last output")
-    )
+    name = WORKER if workers == 1 else TWO_WORKERS
     return Row(name, count, stamps[-1] - stamps[0]), stamps[0] - started
 
 
@@ -211,8 +214,8 @@ async def steady_load(
     return sent
 
 
-def latencies(deployment: Deployment, since: dict[int, int]) -> list[float]:
-    """Output log-append time minus its input's produce time, for inputs at or after `since` (per partition)."""
+def latencies(deployment: Deployment, since: dict[int, int]) -> list[tuple[float, float]]:
+    """(input log-append time, output log-append time minus it) for inputs at or after `since` (per partition)."""
     produced: dict[tuple[int, int], float] = {}
     for record in output_records(deployment, "claims_submitted"):
         if record.offset >= since.get(record.partition, 0):
@@ -222,8 +225,21 @@ def latencies(deployment: Deployment, since: dict[int, int]) -> list[float]:
         headers = dict(record.headers or [])
         coordinates = (int(headers["source_partition"]), int(headers["source_offset"]))
         if coordinates in produced:
-            found.append(record.timestamp / 1000.0 - produced.pop(coordinates))
+            sent = produced.pop(coordinates)
+            found.append((sent, record.timestamp / 1000.0 - sent))
     return sorted(found)
+
+
+def trace(found: list[tuple[float, float]]) -> str:
+    """Per second of the steady load: the worst latency, ms (a queue shows as a rising line, a stall as a spike)."""
+    if not found:
+        return ""
+    start = found[0][0]
+    worst: dict[int, float] = {}
+    for sent, latency in found:
+        second = int(sent - start)
+        worst[second] = max(worst.get(second, 0.0), latency)
+    return " ".join(f"{worst[second] * 1000:.0f}" for second in sorted(worst))
 
 
 def end_offsets(deployment: Deployment, logical: str) -> dict[int, int]:
@@ -253,60 +269,71 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--store", default="memory://", help="the worker's CLAIMS_STORE_URL")
     parser.add_argument("--steady", type=float, default=20.0, help="seconds of steady load for the latency (0: skip)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the Kafka rows, interleaved")
     parser.add_argument("--scale-out", action="store_true", help="also run two worker processes in one group")
     parser.add_argument(
         "--baseline", type=Path, help="also run the worker of another checkout (e.g. `git archive main`) as a row"
     )
+    parser.add_argument("--trace", action="store_true", help="print the worst latency per second of the load")
     parser.add_argument("--profile", type=Path, help="py-spy record the worker's throughput run to this file (raw)")
     args = parser.parse_args(argv)
     if not is_reachable(args.bootstrap, timeout=5):
         raise SystemExit(f"no Kafka at {args.bootstrap}: start the local one with `.venv/bin/dermclaims kafka up`")
     os.chdir(ROOT)  # the harness starts `python -m workers.cli worker` from the current directory
     console = Console(width=130)
-    prefix = f"bench{uuid.uuid4().hex[:8]}"
-    deployment = Deployment(args.bootstrap, prefix, Path(tempfile.mkdtemp(prefix="bench-stream-")), args.partitions)
-    deployment.store_url = args.store
-    deployment.create_topics()
-    set_log_append_time(args.bootstrap, deployment.topic("claims_validated"))
-    source, sink = deployment.topic("claims_submitted"), f"{prefix}.bench-sink"
     messages = keyed_claims(args.claims, args.seed)
     load_before = os.getloadavg()
-    asyncio.run(produce_all(args.bootstrap, source, messages))
     run = Run()
-    run.rows.append(engine_row(messages, source))
-    run.rows.append(asyncio.run(aiokafka_row(args.bootstrap, source, sink, len(messages), judge=False)))
-    run.rows.append(asyncio.run(aiokafka_row(args.bootstrap, source, sink, len(messages), judge=True)))
+    run.rows.append(engine_row(messages, "claims"))
+    for repetition in range(args.repeat):  # rows interleaved, so a change in the machine's load hits them all
+        deployment = fresh_deployment(args, messages)
+        source, sink = deployment.topic("claims_submitted"), f"{deployment.prefix}.bench-sink"
+        run.rows.append(asyncio.run(aiokafka_row(args.bootstrap, source, sink, len(messages), judge=False)))
+        run.rows.append(asyncio.run(aiokafka_row(args.bootstrap, source, sink, len(messages), judge=True)))
+        if args.baseline:
+            run.rows.append(worker_row_elsewhere(args, messages, args.baseline))
+        run.rows.append(worker_run(args, deployment, messages, run, steady=repetition == 0))
+        if args.scale_out:
+            run.rows.append(scale_out_row(args, messages))
+    report(console, run, args, load_before)
+    return 0
+
+
+def worker_run(
+    args: argparse.Namespace, deployment: Deployment, messages: Sequence[tuple[bytes, bytes]], run: Run, steady: bool
+) -> Row:
+    """This checkout's worker over the deployment's claims; with `steady`, then the latency and the RSS."""
     try:
         started = time.time()
         process = deployment.start_worker()
-        profiler = profile(process.pid, args.profile) if args.profile else None
+        profiler = profile(process.pid, args.profile) if args.profile and steady else None
         worker, startup = worker_rows(deployment, len(messages), 1, started)
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(timeout=60)
-        run.rows.append(worker)
-        run.notes.append(f"worker start-up (process start to first output, topic already full): {startup:.2f} s")
-        if args.steady > 0:
+        run.startups.append(startup)
+        if steady and args.steady > 0:
             since = end_offsets(deployment, "claims_submitted")
             rate = worker.rate / 2
+            source = deployment.topic("claims_submitted")
             sent = asyncio.run(steady_load(args.bootstrap, source, messages, rate, args.steady))
-            deployment.wait_committed("claims_submitted", timeout=600)
-            found = latencies(deployment, since)
+            if process.poll() is not None:
+                raise SystemExit(f"the worker exited ({process.returncode}) during the steady load: see its log")
+            deployment.wait_committed("claims_submitted", timeout=300)
+            traced = latencies(deployment, since)
+            found = sorted(latency for _, latency in traced)
+            if args.trace:
+                run.notes.append(f"worst latency per second of the steady load, ms: {trace(traced)}")
             run.notes.append(
                 f"latency at {rate:,.0f} claims/s (half the worker's rate) for {args.steady:.0f} s, {sent} claims, "
                 f"{len(found)} matched: p50 {percentile(found, 0.5) * 1000:.0f} ms, "
                 f"p99 {percentile(found, 0.99) * 1000:.0f} ms, max {found[-1] * 1000 if found else 0:.0f} ms"
             )
-        run.notes.append(f"worker peak RSS (VmHWM): {vm_hwm_mb(process.pid):.0f} MB, store {args.store}")
+        if steady:
+            run.notes.append(f"worker peak RSS (VmHWM): {vm_hwm_mb(process.pid):.0f} MB, store {args.store}")
     finally:
         deployment.stop_all()
-    if args.baseline:
-        row = worker_row_elsewhere(args, messages, args.baseline)
-        run.rows.insert(3, row)
-    if args.scale_out:
-        run.rows.append(scale_out_row(args, messages))
-    report(console, run, args, load_before)
-    return 0
+    return worker
 
 
 def fresh_deployment(args: argparse.Namespace, messages: Sequence[tuple[bytes, bytes]]) -> Deployment:
@@ -315,7 +342,8 @@ def fresh_deployment(args: argparse.Namespace, messages: Sequence[tuple[bytes, b
     deployment = Deployment(args.bootstrap, prefix, Path(tempfile.mkdtemp(prefix="bench-stream-")), args.partitions)
     deployment.store_url = args.store
     deployment.create_topics()
-    set_log_append_time(args.bootstrap, deployment.topic("claims_validated"))
+    for logical in ("claims_submitted", "claims_validated"):  # latency on the broker's clock, both ends
+        set_log_append_time(args.bootstrap, deployment.topic(logical))
     asyncio.run(produce_all(args.bootstrap, deployment.topic("claims_submitted"), messages))
     return deployment
 
@@ -356,25 +384,37 @@ def scale_out_row(args: argparse.Namespace, messages: Sequence[tuple[bytes, byte
 
 
 def report(console: Console, run: Run, args: argparse.Namespace, load_before: tuple[float, float, float]) -> None:
-    table = Table(title=f"{args.claims:,} generated claims, {args.partitions} partitions, one broker, one run")
-    table.add_column("row")
-    table.add_column("claims/s", justify="right")
-    table.add_column("seconds", justify="right")
-    table.add_column("of aiokafka + route_claim", justify="right")
-    reference = next((row.rate for row in run.rows if "route_claim -> produce" in row.name), 0.0)
+    by_name: dict[str, list[Row]] = {}
     for row in run.rows:
-        share = f"{row.rate / reference:.2f}" if reference else ""
-        table.add_row(row.name, f"{row.rate:,.0f}", f"{row.seconds:.2f}", share)
+        by_name.setdefault(row.name, []).append(row)
+    reference = by_name.get(REFERENCE, [])
+    table = Table(
+        title=f"{args.claims:,} generated claims, {args.partitions} partitions, one broker, {args.repeat} repetitions"
+    )
+    table.add_column("row")
+    table.add_column("claims/s, median", justify="right")
+    table.add_column("range", justify="right")
+    table.add_column(f"of '{REFERENCE_SHORT}', per repetition", justify="right")
+    for name, rows in by_name.items():
+        rates = sorted(row.rate for row in rows)
+        shares = [f"{row.rate / ref.rate:.2f}" for row, ref in zip(rows, reference, strict=False) if ref.rate]
+        table.add_row(name, f"{median(rates):,.0f}", f"{rates[0]:,.0f}-{rates[-1]:,.0f}", " ".join(shares))
     console.print(table)
+    if run.startups:
+        console.print(
+            "worker start-up (process start to first output, topic already full): "
+            + ", ".join(f"{s:.2f}" for s in run.startups)
+            + " s"
+        )
     for note in run.notes:
         console.print(note)
-    one = next((row.rate for row in run.rows if row.name.startswith("dermclaims worker")), 0.0)
-    two = next((row.rate for row in run.rows if row.name.startswith("2 worker")), 0.0)
+    one, two = by_name.get(WORKER, []), by_name.get(TWO_WORKERS, [])
     if one and two:
-        console.print(f"scale-out factor, 2 workers / 1 worker: {two / one:.2f}")
+        factors = " ".join(f"{b.rate / a.rate:.2f}" for a, b in zip(one, two, strict=False))
+        console.print(f"scale-out factor, 2 workers / 1 worker, per repetition: {factors}")
     console.print(
         f"cpus {os.cpu_count()}, load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f} "
-        "(the machine is shared: compare rows of one run, not runs)"
+        "(the machine is shared: compare rows of one repetition, not runs)"
     )
 
 
