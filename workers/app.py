@@ -1,23 +1,24 @@
 """`create_app(settings, ruleset, metrics)`: the faust app, its tables and its three thin agents.
 
-Agents stay thin: decode -> route (pure, in workers.routing) -> send. Every input has an
-outcome: an output, or a dead letter with its reason. Nothing escapes the `async for` loop but
-cancellation (an escaping exception would ack the message and lose it: faust #416/#586).
+Agents stay thin (style.md #23): decode -> route (pure, in workers.routing) -> send, a batch of inputs at a
+time (workers.batching). Every input has an outcome: an output, or a dead letter with its reason. Nothing
+escapes the batch loop but cancellation (an escaping exception would ack the batch and lose it: faust
+#416/#586); what cannot be finished exits the process unacknowledged instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import faust
 
 from rules.ruleset import RuleSet
-from schemas import Claim, DeadLetterReason
+from schemas import Claim
+from workers.batching import BatchStep, OutputProducer, run_agent
+from workers.claim_store import load_claim, stored_claim
 from workers.data_age import BeyondDataWarning
 from workers.delivery import GuardedApp
 from workers.kafka_access import tls_context
@@ -26,13 +27,17 @@ from workers.loop_state import LoopState
 from workers.metrics import INPUT_TOPICS, WorkerMetrics
 from workers.progress import register_progress
 from workers.rework_state import ReworkState
-from workers.routing import LEDGER, InputError, Outcome, Source, dead_letter, route_claim, traced
+from workers.routing import LEDGER, Outcome, Source, route_claim
 from workers.settings import KafkaSettings, WorkerSettings
-from workers.sinks import FaustSink
 from workers.version import worker_version
 from workers.x12_events import split_x12
 
 log = logging.getLogger("dermclaims.worker")
+
+#: RocksDB settings of each table partition under `rocksdb://` (ignored by `memory://`). faust's defaults,
+#: 64 MB write buffers (up to 3) and a 2 GB block cache per partition, took a worker filling 1,000,000 claims
+#: past 560 MB; with these it stays under the 500 MB budget (benchmarks/bench_state.py, benchmarks/README.md).
+ROCKSDB_OPTIONS = {"write_buffer_size": 8 * 1024**2, "max_write_buffer_number": 2, "block_cache_size": 8 * 1024**2}
 
 
 def broker_credentials(kafka: KafkaSettings) -> Any:
@@ -48,11 +53,6 @@ def broker_credentials(kafka: KafkaSettings) -> Any:
     if context is not None:
         return faust.SSLCredentials(context)
     return None
-
-
-def _source(event: Any) -> Source:
-    message = event.message
-    return Source(message.topic, message.partition, message.offset, message.key)
 
 
 def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetrics) -> faust.App:
@@ -78,6 +78,8 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         broker_heartbeat_interval=settings.kafka.heartbeat_interval_seconds,
         table_standby_replicas=0,
         producer_max_request_size=4 * 1024 * 1024,
+        producer_linger_ms=settings.kafka.producer_linger_ms,
+        producer_max_batch_size=settings.kafka.producer_max_batch_size,
     )
     names = settings.topics.all_names()
     topics = {
@@ -96,7 +98,15 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
 
     def table(name: str, purpose: str) -> Any:
         """A bytes -> bytes faust table, co-partitioned with the input topics, with a changelog."""
-        return app.Table(name, default=None, partitions=partitions, key_type=bytes, value_type=bytes, help=purpose)
+        return app.Table(
+            name,
+            default=None,
+            partitions=partitions,
+            key_type=bytes,
+            value_type=bytes,
+            help=purpose,
+            options=dict(ROCKSDB_OPTIONS),  # a copy: faust's store pops keys from it
+        )
 
     claims_table = table(
         "claims", "Latest version of each claim (lines and documentation), keyed by claim_id, for the remits agent."
@@ -113,72 +123,33 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
         table("claim-outcomes", "claim_id -> verdict summaries, judged lines, rework item stages (loop_state)."),
         rework_state.ledger,
     )
-    sink = FaustSink(topics)
     full_to_logical = {full: logical for logical, full in names.items()}
 
     def lookup(claim_id: str) -> Claim | None:
         stored = claims_table.get(claim_id.encode())
-        return Claim.model_validate_json(stored) if stored else None
+        return load_claim(stored) if stored else None
 
-    async def deliver(outcome: Outcome, source: Source, raw: bytes | None) -> Outcome:
-        """Send the outputs; an output Kafka refuses (e.g. too large) dead-letters the input instead.
+    def remember(outcome: Outcome) -> None:
+        """What an input produced, once handed to the producer: rework revisions and the loop's stages."""
+        rework_state.delivered(outcome)
+        loop.delivered(outcome)
+        metrics.observe_loop(outcome.loop, outcome.rework)
 
-        If even the dead letter cannot be produced, the process exits without committing, like kill -9:
-        the input is redelivered after the restart (at-least-once), never acked and lost (faust #416/#586).
-        """
-        try:
-            await sink.send(traced(outcome.records, source))  # source coordinates on every output
-            return outcome
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.exception("could not produce the outputs of %s[%s]@%s", source.topic, source.partition, source.offset)
-            error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, f"output not produced: {exc}")
-            fallback = Outcome([dead_letter(source, raw, error, version)], failed=error.reason)
-            try:
-                await sink.send(fallback.records)
-            except Exception:
-                log.critical("the dead-letter topic refuses writes too; exiting so the input is redelivered")
-                os._exit(70)  # EX_SOFTWARE: no commit happens, the supervisor restarts the worker
-            return fallback
+    step = BatchStep(
+        output=OutputProducer(app.producer, {**names, LEDGER: settings.ledger_topic}),
+        metrics=metrics,
+        version=version,
+        full_to_logical=full_to_logical,
+        # The claims and remits agents read and write the same tables: one batch at a time is judged, sent
+        # and recorded, so a remittance never slips between a claim's re-judging and the tables' update.
+        lock=asyncio.Lock(),
+        delivered=remember,
+    )
+    batches = settings.batch
 
-    async def emit(outcome: Outcome, source: Source, raw: bytes | None = None) -> None:
-        delivered = await deliver(outcome, source, raw)
-        if delivered is outcome:  # only what was handed to the producer is remembered (a replay produces the rest)
-            rework_state.delivered(outcome)
-            loop.delivered(outcome)
-            metrics.observe_rework(outcome.rework, outcome.waiting)
-            metrics.observe_loop(outcome.loop, outcome.rework)
-        outcome = delivered
-        for record in outcome.records:
-            metrics.events_produced.labels(topic=record.topic).inc()
-        if outcome.failed is not None:
-            metrics.dead_letters.labels(reason=outcome.failed.value).inc()
-        logical = full_to_logical.get(source.topic, source.topic)
-        if outcome.occurred_at is not None:
-            metrics.observe_latency(logical, outcome.occurred_at)
-        metrics.events_consumed.labels(topic=logical, outcome="failed" if outcome.failed else "accepted").inc()
-        if source.partition is not None:
-            metrics.last_progress.labels(topic=logical, partition=str(source.partition)).set(time.time())
-
-    # The claims and remits agents read and write the same tables: one input at a time is judged, sent and
-    # recorded, so a remittance never slips between a claim's re-judging and the tables' update (and back).
-    one_at_a_time = asyncio.Lock()
-
-    async def guarded(events: AsyncIterator[Any], handle: Any) -> None:
-        """Run `handle` per event; an unexpected error dead-letters that event and the agent goes on."""
-        async for event in events:
-            async with one_at_a_time:
-                source = _source(event)
-                try:
-                    outcome = handle(source, event.value)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # a bug, not a verdict: dead-letter it and keep consuming
-                    log.exception("processing failed at %s[%s]@%s", source.topic, source.partition, source.offset)
-                    error = InputError(DeadLetterReason.PROCESSING_ERROR, type(exc).__name__, str(exc))
-                    outcome = Outcome([dead_letter(source, event.value, error, version)], failed=error.reason)
-                await emit(outcome, source, event.value)
+    async def guarded(stream: Any, handle: Any) -> None:
+        """Run `handle` over the stream's batches (the internal clock agent's entry point)."""
+        await run_agent(stream, step, handle, batches.max_events, batches.within_seconds)
 
     beyond_data = BeyondDataWarning(log.warning)
 
@@ -191,7 +162,7 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
             if outcome.claim.frequency_code == "8":
                 claims_table.pop(key, None)  # a void removes the claim
             else:
-                claims_table[key] = outcome.claim.model_dump_json().encode()  # original or replacement (7)
+                claims_table[key] = stored_claim(value, outcome.claim)  # original or replacement (7)
             rework_state.judge_waiting(outcome, ruleset, version)  # remittances that came before this claim
             loop.on_claim(outcome)  # its verdict summary; a replacement resubmits the open items
         if outcome.verdict is not None:
@@ -216,15 +187,15 @@ def create_app(settings: WorkerSettings, ruleset: RuleSet, metrics: WorkerMetric
 
     @app.agent(topics["claims_submitted"], name="claims", concurrency=1)
     async def claims_agent(stream: Any) -> None:
-        await guarded(stream.events(), handle_claim)
+        await run_agent(stream, step, handle_claim, batches.max_events, batches.within_seconds)
 
     @app.agent(topics["remits_received"], name="remits", concurrency=1)
     async def remits_agent(stream: Any) -> None:
-        await guarded(stream.events(), handle_remit)
+        await run_agent(stream, step, handle_remit, batches.max_events, batches.within_seconds)
 
     @app.agent(topics["x12_raw"], name="x12-raw", concurrency=1)
     async def x12_agent(stream: Any) -> None:
-        await guarded(stream.events(), handle_x12)
+        await run_agent(stream, step, handle_x12, 1, batches.within_seconds)  # one file is a batch
 
     # Rework items past their deadline expire: a periodic sweep sends a tick per claim, judged like an input.
     register_expiry_sweep(app, loop, guarded, settings, partitions)

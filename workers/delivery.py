@@ -38,6 +38,8 @@ from faust.types import TP
 from faust.types.tuples import ack_lock
 from mode import Service
 
+from workers.eager_wait import EagerWaitFirst
+
 log = logging.getLogger("dermclaims.delivery")
 
 #: Seconds a hole may stay open before the log is read to tell a skipped message from an empty offset.
@@ -144,8 +146,11 @@ class OffsetLedger:
             part.hole_since = self._clock()
 
 
-class GuardedConsumer(faust_aiokafka.Consumer):
-    """faust's aiokafka consumer, committing what `OffsetLedger` proves processed (see the module doc)."""
+class GuardedConsumer(EagerWaitFirst, faust_aiokafka.Consumer):
+    """faust's aiokafka consumer, committing what `OffsetLedger` proves processed (see the module doc).
+
+    Its fetch loop hands messages to the streams without a task per message (`workers.eager_wait`).
+    """
 
     hole_grace: ClassVar[float] = HOLE_GRACE_SECONDS
     stall_grace: ClassVar[float] = STALL_GRACE_SECONDS

@@ -54,7 +54,7 @@ def register_expiry_sweep(
 
     @app.agent(clock, name="rework-clock", concurrency=1)
     async def clock_agent(stream: Any) -> None:
-        await guarded(stream.events(), handle_tick)
+        await guarded(stream, handle_tick)
 
     interval = settings.rework.expiry_sweep_seconds
     if interval <= 0:

@@ -30,6 +30,10 @@ class KafkaSettings(_Frozen):
     # `heartbeat_interval_seconds` (at most a third of the session). Chosen by measurement: README, "Delivery".
     session_timeout_seconds: float = Field(default=10.0, ge=1.0, le=300.0)
     heartbeat_interval_seconds: float = Field(default=3.0, gt=0.0, le=100.0)
+    # Outputs wait up to `producer_linger_ms` to share a produce request of up to `producer_max_batch_size`
+    # bytes per partition. Chosen by measurement (benchmarks/README.md, "Stream throughput").
+    producer_linger_ms: int = Field(default=5, ge=0, le=1000)
+    producer_max_batch_size: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
 
 
 class TopicSettings(_Frozen):
@@ -63,6 +67,13 @@ class TopicSettings(_Frozen):
         }
 
 
+class BatchSettings(_Frozen):
+    """How many inputs an agent judges per batch, and how long a batch waits to fill (workers.batching)."""
+
+    max_events: int = Field(default=500, ge=1, le=10_000)
+    within_seconds: float = Field(default=0.01, gt=0.0, le=5.0)
+
+
 class MetricsSettings(_Frozen):
     port: int = Field(default=9108, ge=0, le=65535, description="0 disables the /metrics server")
     host: str = "0.0.0.0"  # noqa: S104 - Prometheus scrapes the worker from another container/host
@@ -90,6 +101,7 @@ class WorkerSettings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     kafka: KafkaSettings = KafkaSettings()
     topics: TopicSettings = TopicSettings()
+    batch: BatchSettings = BatchSettings()
     metrics: MetricsSettings = MetricsSettings()
     rules: RulesSettings = RulesSettings()
     rework: ReworkSettings = ReworkSettings()
