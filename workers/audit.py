@@ -22,7 +22,7 @@ from kafka.admin import OffsetSpec
 
 from workers.reconcile import AuditReport, Coordinates, OutputKind, OutputRef, reconcile
 from workers.settings import WorkerSettings
-from workers.topics import client_options
+from workers.topics import client_options, group_offsets
 
 AUDITABLE = ("claims_submitted", "remits_received", "x12_raw")
 OUTPUT_KINDS = {"claims_validated": OutputKind.OUTPUT, "denials_rework": OutputKind.OUTPUT}
@@ -179,7 +179,7 @@ class Auditor:
 
     def _committed(self, admin: KafkaAdminClient, tps: list[TopicPartition]) -> dict[TopicPartition, int | None]:
         group = self.settings.app_id
-        offsets = admin.list_group_offsets({group: tps}).get(group, {})
+        offsets = group_offsets(admin, group, tps)
         return {tp: (meta.offset if tp in offsets and meta.offset >= 0 else None) for tp, meta in offsets.items()}
 
     @staticmethod

@@ -9,10 +9,18 @@ from typing import Any
 
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import (
+    CoordinatorLoadInProgressError,
+    CoordinatorNotAvailableError,
+    NotCoordinatorError,
+    TopicAlreadyExistsError,
+)
 
 from workers.kafka_access import require_access
 from workers.settings import KafkaSettings, TopicSettings
+
+# What a group coordinator answers for a few seconds on a fresh broker (or while it moves): ask again.
+COORDINATOR_STARTING = (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError)
 
 # Topics keyed by claim_id that must have the same partition count (co-partitioning: the claim a
 # remittance needs is then in the same partition number, on the same worker).
@@ -98,7 +106,24 @@ def create_topics(kafka: KafkaSettings, topics: TopicSettings, internal: Iterabl
     return states
 
 
+def group_offsets(
+    admin: KafkaAdminClient, group: str, partitions: Iterable[TopicPartition], wait: float = 30.0
+) -> dict[TopicPartition, Any]:
+    """The group's committed offsets; a coordinator still starting (a fresh broker) is asked again for `wait` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return dict(admin.list_group_offsets({group: list(partitions)}).get(group, {}))
+        except COORDINATOR_STARTING:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.5)
+
+
 def group_caught_up(admin: KafkaAdminClient, group: str, end: Mapping[TopicPartition, int]) -> bool:
     """True when the consumer group has committed every message up to `end` (it has processed them all)."""
-    committed = admin.list_group_offsets({group: list(end)}).get(group, {})
+    try:
+        committed = group_offsets(admin, group, end, wait=0.0)
+    except COORDINATOR_STARTING:  # callers poll: not caught up yet
+        return False
     return all(offset == 0 or (tp in committed and committed[tp].offset >= offset) for tp, offset in end.items())

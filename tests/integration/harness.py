@@ -17,7 +17,7 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from workers.settings import KafkaSettings, TopicSettings
-from workers.topics import create_topics, group_caught_up
+from workers.topics import create_topics, group_caught_up, group_offsets
 
 
 def free_port() -> int:
@@ -128,7 +128,7 @@ class Deployment:
         partitions = [TopicPartition(self.topic(name), p) for name in logicals for p in range(self.partitions)]
         admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
         try:
-            found = admin.list_group_offsets({self.prefix: partitions}).get(self.prefix, {})
+            found = group_offsets(admin, self.prefix, partitions)
         finally:
             admin.close()
         return {(tp.topic, tp.partition): max(found[tp].offset, 0) if tp in found else 0 for tp in partitions}

@@ -16,6 +16,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from tests.integration.harness import Deployment, values
 from tests.integration.test_worker_stream import BIOPSY_AND_EXCISION, claim_event
+from workers.topics import group_offsets
 
 ASSIGNED = "Executing _on_partitions_assigned"  # faust logs it at INFO on every new generation
 
@@ -44,7 +45,7 @@ def _committed_and_end(deployment: Deployment) -> dict[int, tuple[int | None, in
     end = consumer.end_offsets(partitions)
     consumer.close()
     admin = KafkaAdminClient(bootstrap_servers=deployment.bootstrap)
-    committed = admin.list_group_offsets({deployment.prefix: partitions}).get(deployment.prefix, {})
+    committed = group_offsets(admin, deployment.prefix, partitions)
     admin.close()
     return {tp.partition: (committed[tp].offset if tp in committed else None, end[tp]) for tp in partitions}
 
