@@ -18,37 +18,26 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   touch "$stamp"
 fi
 
-if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+# apt_install PACKAGE WHY: install a Debian package when root with apt-get, else say which tests need it.
+apt_install() {
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing Prometheus and promtool (Debian package prometheus)"
+    echo "setup: installing $1 ($2)"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >/dev/null
+  else
+    echo "setup: $1 not found and cannot apt-get install it (need root + apt); $2" >&2
+    return 1
+  fi
+}
+
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  if apt_install prometheus "promtool and the Prometheus tests need it"; then
     # the package starts a system Prometheus on :9090; the tests start their own on a free port
     (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || true) >/dev/null 2>&1
-  else
-    echo "setup: prometheus/promtool not found and cannot apt-get install prometheus (need root + apt); install it to run the Prometheus tests" >&2
   fi
 fi
-
-if ! command -v openssl >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing openssl (the secured-broker tests make their CA with it)"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null
-  else
-    echo "setup: openssl not found and cannot apt-get install it (need root + apt); the secured-broker tests need it" >&2
-  fi
-fi
-
-if ! command -v chromium >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing chromium (the report page is tested in a headless browser)"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
-  else
-    echo "setup: chromium not found and cannot apt-get install it (need root + apt); the report page test needs it" >&2
-  fi
-fi
+command -v openssl >/dev/null 2>&1 || apt_install openssl "the secured-broker tests make their CA with it" || true
+command -v chromium >/dev/null 2>&1 || apt_install chromium "the report page is tested in a headless browser" || true
 
 echo "setup: resolving Apache Kafka with Maven (cached after the first run)"
 .venv/bin/python -c "from workers.localkafka import LocalKafka; LocalKafka.from_env().ensure_lib()"
