@@ -52,6 +52,8 @@ Technique = Literal[
 ]
 LesionType = Literal["premalignant", "benign", "malignant", "uncertain"]
 RepairKind = Literal["simple", "intermediate", "complex"]
+TissueDepth = Literal["epidermis_dermis", "subcutaneous", "muscle_fascia", "bone"]
+PhototherapyModality = Literal["uv_light", "tar_or_petrolatum_uvb", "puva", "excimer_laser"]
 
 
 class WireModel(BaseModel):
@@ -97,6 +99,11 @@ class Documentation(WireModel):
     mohs_blocks: Annotated[int, Field(ge=1, strict=True)] | None = None
     separately_identifiable: bool | None = None
     decision_for_surgery: bool | None = None
+    area_sq_cm: Annotated[float, Field(gt=0, le=50000)] | None = None
+    tissue_depth: TissueDepth | None = None
+    nail_count: Annotated[int, Field(ge=1, le=20, strict=True)] | None = None
+    modality: PhototherapyModality | None = None
+    time_minutes: Annotated[int, Field(ge=1, le=1440, strict=True)] | None = None
 
 
 class ClaimLine(WireModel):
