@@ -7,7 +7,7 @@ from datetime import date
 
 from rules.facts.context import ClaimContext
 from rules.facts.payable import paid_note
-from rules.facts.repair import Group, addon_change, addon_fix, coding, excision_lines, groups, kind_of
+from rules.facts.repair import Group, addon_change, addon_fix, documented_coding, excision_lines, groups, kind_of
 from rules.facts.sites import REPAIR_CODES, delta, money, same_lesion
 from rules.fixes import remove_line, replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -62,13 +62,10 @@ class RepairCodeDiffersFromDocumentation(Rule):
     def _judge(self, ctx: ClaimContext, day: date, group: Group) -> Iterator[Finding]:
         line = group.primaries[0]
         doc, billed = ctx.doc(line), ctx.families.get(line.code)
-        if billed is None or doc.repair_length_cm is None:
+        want = documented_coding(ctx, group)
+        if want is None or billed is None or doc.repair_length_cm is None:
             return
         kind = doc.repair or kind_of(billed)
-        fallback = billed.site_group if kind == kind_of(billed) else None
-        want = coding(ctx, kind, doc.repair_length_cm, doc.body_region, fallback)
-        if want is None:
-            return
         site = f" of the {doc.body_region}" if doc.body_region else ""
         facts = f"{doc.repair_length_cm:.1f} cm {kind} repair{site}" + (f" ({want.note})" if want.note else "")
         if want.primary.code != line.code:
