@@ -52,7 +52,7 @@ schemas: ## Re-export schemas/json from the pydantic models
 	$(VENV)/python scripts/export_schemas.py
 
 docs: ## Regenerate docs/rules.md from the rule docstrings and docs/coverage.md from the code homes
-	$(VENV)/python scripts/gen_rules_doc.py
+	PYTHONPATH=. $(VENV)/python scripts/gen_rules_doc.py
 	PYTHONPATH=. $(VENV)/python scripts/gen_coverage.py
 
 examples: ## Regenerate examples/*.jsonl

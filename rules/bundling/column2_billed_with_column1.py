@@ -12,7 +12,13 @@ from rules.data.ncci import PtpEdit, PtpTable
 from rules.facts.biopsy import planned_code
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
-from rules.facts.ownership import NO_ANSWERS, counted_family_pair, mohs_biopsy_with_59, repair_answers
+from rules.facts.ownership import (
+    NO_ANSWERS,
+    counted_family_pair,
+    mohs_biopsy_with_59,
+    repair_answers,
+    transfer_answers,
+)
 from rules.facts.repair import recoded_repairs
 from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
 from rules.fixes import add_modifier, remove_line
@@ -63,7 +69,10 @@ class Column2BilledWithColumn1(Rule):
     - repairs of one complexity in one anatomic group, each with its length documented, that REP003 sums
       into one line (13152 + 13151 -> 13152 for the summed length): the lines merged away are REP003's,
       and the pairs among the group's lines are answered by the summed code, not by removing a line and
-      losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here.
+      losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here;
+    - an excision or repair of the lesion an adjacent tissue transfer closes (the same lesion id), billed with
+      59/X{EPSU}: ATT002 removes it with the CPT instruction it follows (the transfer includes the excision
+      and repair of its defect).
     A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
@@ -150,7 +159,7 @@ class Column2BilledWithColumn1(Rule):
                 codes.update(recoded_repairs(ctx, day))
             biopsies = dict(self._biopsies_of_treated_lesions(ctx, lines, codes, table, day))
             yield from biopsies.values()
-            removed = removed | biopsies.keys()
+            removed = removed | biopsies.keys() | transfer_answers(ctx, day)
             for column2 in lines:
                 if is_em_like(column2.code) or column2.line_id in removed:
                     continue  # E/M: the E/M rules; a repair the repair rules remove or merge away: theirs

@@ -20,6 +20,7 @@ from rules.facts.destruction import BENIGN, PREMALIGNANT
 from rules.facts.mohs import documented_group
 from rules.facts.repair import Group, coding, groups, included_repairs
 from rules.facts.surgery import EmSituation
+from rules.facts.tissue_transfer import included_in_transfer
 
 # (owner, deferring rule) -> what the owner answers instead.
 PRECEDENCE: dict[tuple[str, str], str] = {
@@ -43,6 +44,16 @@ PRECEDENCE: dict[tuple[str, str], str] = {
     ("MOH002", "MOH001"): "a Mohs stage line whose own body region is documented (its site group follows it)",
     ("EVM005", "EVM002"): "25 billed in place of 57 on the visit that decided a major procedure",
     ("EVM003", "EVM002"): "the visit the day before a 090-day procedure, chart silent on the decision (57, or remove)",
+    (
+        "ATT002",
+        "BND001",
+    ): "an excision/repair of the lesion a tissue transfer closes, billed with 59/X{EPSU}",
+    ("REP001", "ATT002"): "a simple repair the same-lesion excision includes (removed by the repair rule)",
+    (
+        "REP002",
+        "ATT002",
+    ): "an intermediate/complex repair of a benign excision of 0.5 cm or less (removed)",
+    ("REP003", "ATT002"): "repair lines summed into the first line of their group (merged by the repair rule)",
 }
 
 # Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
@@ -107,6 +118,21 @@ def _summed(ctx: ClaimContext, group: Group) -> bool:
     total = sum(length for length in lengths if length is not None)
     region = next((r for line in group.primaries if (r := ctx.doc(line).body_region)), None)
     return coding(ctx, group.kind, total, region, group.site_group) is not None
+
+
+def transfer_answers(ctx: ClaimContext, day: date) -> frozenset[str]:
+    """ATT002 over BND001: the excision and repair lines of `day` billed with a distinct-service modifier on the
+    lesion a tissue transfer of that day closes, less the repair lines the repair rules already remove or merge
+    (REP001, REP002, REP003 over ATT002)."""
+    return ctx.day_fact(_transfer_answers, day)
+
+
+def _transfer_answers(ctx: ClaimContext, day: date) -> frozenset[str]:
+    included = included_in_transfer(ctx, day)
+    if not included:
+        return frozenset()
+    removed, _ = repair_answers(ctx, day)
+    return frozenset(found.line.line_id for found in included) - removed
 
 
 # ---- the lines and dates each owner takes from a deferring rule (keys of PRECEDENCE) ----------------------------

@@ -78,8 +78,11 @@ class TestCodeFamilies:
         ruleset = default_ruleset()
         fees = ruleset.pfs.editions[0][1]
         mapped = {(scheme, group) for (scheme, _), group in families.site_groups.items()}
+        # The packaged CY 2026 extract does not price the full-thickness grafts (GRF001 states no revenue figure for
+        # them); once it does, this exemption must go.
+        unpriced = {"15200", "15201", "15220", "15221", "15240", "15241", "15260", "15261"}
         for entry in families.entries.values():
-            assert fees.get(entry.code) is not None, entry.code
+            assert (fees.get(entry.code) is None) == (entry.code in unpriced), entry.code
             if entry.site_group:
                 assert (entry.site_scheme, entry.site_group) in mapped, entry.code
 
