@@ -12,7 +12,13 @@ from rules.data.ncci import PtpEdit, PtpTable
 from rules.facts.biopsy import planned_code
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
-from rules.facts.ownership import NO_ANSWERS, counted_family_pair, mohs_biopsy_with_59, repair_answers
+from rules.facts.ownership import (
+    NO_ANSWERS,
+    counted_family_pair,
+    drainage_of_excised_lesion,
+    mohs_biopsy_with_59,
+    repair_answers,
+)
 from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
 from rules.fixes import add_modifier, remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -62,7 +68,10 @@ class Column2BilledWithColumn1(Rule):
     - repairs of one complexity in one anatomic group, each with its length documented, that REP003 sums
       into one line (13152 + 13151 -> 13152 for the summed length): the lines merged away are REP003's,
       and the pairs among the group's lines are answered by the summed code, not by removing a line and
-      losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here.
+      losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here;
+    - an incision and drainage (10060/10061) and an excision (11400-11646) of the same lesion id: IND002
+      removes the drainage, whichever code the PTP table makes column 1 (10060 is column 1 to most
+      excisions, so the table alone would deny the excision). Different lesions stay here.
     A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
@@ -161,6 +170,8 @@ class Column2BilledWithColumn1(Rule):
                         continue  # a biopsy removed as part of the procedure on its lesion pairs with nothing
                     if counted_family_pair(ctx, column1, column2):
                         continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (ownership.PRECEDENCE)
+                    if drainage_of_excised_lesion(ctx, column1, column2):
+                        continue  # I&D and excision of one lesion: IND002 removes the drainage (ownership.PRECEDENCE)
                     either = ctx.profile.distinct_modifier_either_line
                     bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
                     distinct = distinct_lesions(ctx, column1, column2)
