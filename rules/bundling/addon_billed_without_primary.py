@@ -13,6 +13,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import PREMALIGNANT, SKIN_TAGS, premalignant_count, session_count
 from rules.facts.mohs import documented_group, expected_code
 from rules.facts.mohs import lesions as mohs_lesions
+from rules.facts.ownership import prolonged_with_lower_level_visit
 from rules.fixes import add_line, remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
@@ -84,7 +85,9 @@ class AddonBilledWithoutPrimary(Rule):
     11102), a Mohs stage coded by the site the chart documents (MOH002: 17311 + 17314, both on the
     cheek, -> 17311 + 17312), +17003 with the AK count documented (DES002: 17003 x3 for 3 AKs -> 17000 +
     17003 x2) and +11201 with the tag count documented (TAG001: the first 15 tags are 11200). Reporting
-    "remove it" or "add 17313" there would contradict the recode.
+    "remove it" or "add 17313" there would contradict the recode. A prolonged-service add-on (+99417,
+    +G2212) billed with an office E/M below level 5 is EVM009's (the documented time says whether the visit
+    was level 5 by time); billed with no E/M at all it is reported here.
 
     ## Why is this bad?
     An add-on code is "rarely eligible for payment if it is the only procedure reported" (CMS AOC edits):
@@ -136,6 +139,8 @@ class AddonBilledWithoutPrimary(Rule):
                     continue  # no listed primaries: another service that day may be the primary
                 if recoded_by_family(ctx, line):
                     continue  # the biopsy or Mohs rules recode the day into a valid pairing
+                if prolonged_with_lower_level_visit(ctx, line):
+                    continue  # 99417/G2212 with a lower-level office E/M: EVM009 (ownership.PRECEDENCE)
                 yield from self._report(ctx, line, edit, primaries, others)
 
     def _report(

@@ -15,6 +15,7 @@ from rules.facts.modifiers import DISTINCT_SERVICE, bypass_modifiers, is_em_like
 from rules.facts.ownership import (
     NO_ANSWERS,
     counted_family_pair,
+    drainage_of_excised_lesion,
     mohs_biopsy_with_59,
     repair_answers,
     transfer_answers,
@@ -58,7 +59,7 @@ class Column2BilledWithColumn1(Rule):
     service (the payer profile may lay its own rows over it). When the pair is an edit, the column-2 line
     will be denied (CO-97/CO-236) unless the modifier indicator is 1 and an NCCI-associated modifier
     documents a distinct service. One finding per column-2 line names every column-1 line it is paired
-    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS). Two pairs are
+    with. E/M column-2 lines are left to the E/M rules (their bypass is 25 or 57, not XS). Some lines and pairs are
     left to the rule that owns them, so the claim gets one answer:
     - a biopsy of the Mohs lesion billed with 59 on the Mohs day: the documented exception (billable with
       59 when no prior pathology exists), which MOH005 asks the chart to confirm;
@@ -72,7 +73,10 @@ class Column2BilledWithColumn1(Rule):
       losing its length. Without the lengths, REP003 can only ask for them and the edit is judged here;
     - an excision or repair of the lesion an adjacent tissue transfer closes (the same lesion id), billed with
       59/X{EPSU}: ATT002 removes it with the CPT instruction it follows (the transfer includes the excision
-      and repair of its defect).
+      and repair of its defect);
+    - an incision and drainage (10060/10061) and an excision (11400-11646) of the same lesion id: IND002
+      removes the drainage, whichever code the PTP table makes column 1 (10060 is column 1 to most
+      excisions, so the table alone would deny the excision). Different lesions stay here.
     A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
@@ -178,6 +182,8 @@ class Column2BilledWithColumn1(Rule):
                         continue  # a biopsy removed as part of the procedure on its lesion pairs with nothing
                     if counted_family_pair(ctx, column1, column2):
                         continue  # 17004 with 17000/17003, 17111 with 17110: DES001-DES004 (ownership.PRECEDENCE)
+                    if drainage_of_excised_lesion(ctx, column1, column2):
+                        continue  # I&D and excision of one lesion: IND002 removes the drainage (ownership.PRECEDENCE)
                     either = ctx.profile.distinct_modifier_either_line
                     bypass = tuple(bypass_modifiers(column1, column2, either_line=either))
                     distinct = distinct_lesions(ctx, column1, column2)

@@ -1,4 +1,5 @@
-"""Small policy tables the procedure families read: diagnoses a procedure requires, and the G2211 policy by year.
+"""Small policy tables the procedure families read: diagnoses a procedure requires, the G2211 policy by year, and
+the prolonged-service codes and time thresholds by payer kind.
 
 Both are versioned CSVs in `rules/data/` (metadata header with source and effective dates); parsed once on first
 use and never per claim.
@@ -48,6 +49,32 @@ class G2211Period:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
+@dataclass(frozen=True, slots=True)
+class ProlongedPolicy:
+    """The prolonged-service add-on one payer kind accepts with one level-5 office E/M, and its time threshold."""
+
+    payer_kind: str
+    addon: str
+    primary: str
+    visit_from: str
+    visit_to: str
+    first_unit_minutes: int
+    effective_from: date
+    effective_to: date | None
+    authority: str
+
+    def covers(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def same_category(self, code: str) -> bool:
+        """`code` is an office E/M of this row's patient category (new or established)."""
+        return len(code) == len(self.visit_from) and self.visit_from <= code <= self.visit_to
+
+    def units_for(self, minutes: int) -> int:
+        """Units the total time on the date supports: one at the threshold, one more per further full 15 minutes."""
+        return 0 if minutes < self.first_unit_minutes else 1 + (minutes - self.first_unit_minutes) // 15
+
+
 def _day(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -94,3 +121,46 @@ def g2211_policy() -> tuple[TableMeta, tuple[G2211Period, ...]]:
 def g2211_period(day: date) -> G2211Period | None:
     """The G2211 policy in force on `day` (None before G2211 was payable)."""
     return next((period for period in g2211_policy()[1] if period.covers(day)), None)
+
+
+@cache
+def prolonged_policy() -> tuple[TableMeta, tuple[ProlongedPolicy, ...]]:
+    meta, rows = parse_table(
+        read_packaged("prolonged_services.csv"),
+        name="prolonged_services.csv",
+        required=(
+            "payer_kind",
+            "addon",
+            "primary",
+            "visit_from",
+            "visit_to",
+            "first_unit_minutes",
+            "effective_from",
+            "effective_to",
+            "authority",
+        ),
+    )
+    return meta, tuple(
+        ProlongedPolicy(
+            row["payer_kind"],
+            row["addon"],
+            row["primary"],
+            row["visit_from"],
+            row["visit_to"],
+            int(row["first_unit_minutes"]),
+            date.fromisoformat(row["effective_from"]),
+            _day(row["effective_to"]),
+            row["authority"],
+        )
+        for row in rows
+    )
+
+
+def prolonged_codes() -> frozenset[str]:
+    """Every prolonged-service add-on the table knows (99417, G2212)."""
+    return frozenset(row.addon for row in prolonged_policy()[1])
+
+
+def prolonged_rows(payer_kind: str, day: date) -> tuple[ProlongedPolicy, ...]:
+    """The rows in force on `day` for `payer_kind` (empty: the table has no policy for that payer kind)."""
+    return tuple(row for row in prolonged_policy()[1] if row.payer_kind == payer_kind and row.covers(day))

@@ -18,9 +18,14 @@ from rules.facts.biopsy import BiopsyPlan
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import BENIGN, PREMALIGNANT
 from rules.facts.mohs import documented_group
+from rules.facts.prolonged import level5_codes, prolonged_lines
 from rules.facts.repair import Group, coding, groups, included_repairs
+from rules.facts.sites import same_lesion
 from rules.facts.surgery import EmSituation
 from rules.facts.tissue_transfer import included_in_transfer
+
+DRAINAGE_FAMILY = "incision_drainage"
+EXCISION_PREFIX = "excision_"
 
 # (owner, deferring rule) -> what the owner answers instead.
 PRECEDENCE: dict[tuple[str, str], str] = {
@@ -54,6 +59,8 @@ PRECEDENCE: dict[tuple[str, str], str] = {
         "ATT002",
     ): "an intermediate/complex repair of a benign excision of 0.5 cm or less (removed)",
     ("REP003", "ATT002"): "repair lines summed into the first line of their group (merged by the repair rule)",
+    ("EVM009", "AOC001"): "a prolonged-service add-on with a lower-level office E/M (level 5 by time, or remove)",
+    ("IND002", "BND001"): "10060/10061 with an excision of the same lesion (the drainage goes, whichever is column 1)",
 }
 
 # Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
@@ -174,3 +181,20 @@ def twenty_five_for_fifty_seven(em: EmSituation) -> bool:
 def preoperative_day_undecided(em: EmSituation) -> bool:
     """EVM003 over EVM002: the visit the day before a 090-day procedure (the chart silent on the decision)."""
     return bool(em.majors_next_day)
+
+
+def prolonged_with_lower_level_visit(ctx: ClaimContext, line: ClaimLine) -> bool:
+    """EVM009 over AOC001: a prolonged-service line whose date bills an office E/M, none of them level 5."""
+    return any(
+        found.line is line and found.visit is not None and found.visit.code not in level5_codes()
+        for found in prolonged_lines(ctx)
+    )
+
+
+def drainage_of_excised_lesion(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
+    """IND002 over BND001: an incision and drainage (10060/10061) and an excision (11400-11646) of one lesion id."""
+    families = (ctx.families.family_of(first.code) or "", ctx.families.family_of(second.code) or "")
+    paired = (families[0] == DRAINAGE_FAMILY and families[1].startswith(EXCISION_PREFIX)) or (
+        families[1] == DRAINAGE_FAMILY and families[0].startswith(EXCISION_PREFIX)
+    )
+    return paired and same_lesion(ctx, first, second) is True

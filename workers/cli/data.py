@@ -37,6 +37,12 @@ TITLES = {
     "carc": "CARC texts",
     "rarc": "RARC texts",
     "rework_likelihood": "rework likelihoods",
+    "carc_groups": "CARC groups",
+    "code_homes": "code homes (coverage)",
+    "procedure_diagnoses": "procedure diagnoses",
+    "g2211_policy": "G2211 policy by year",
+    "lcd_references": "LCD references",
+    "prolonged_services": "prolonged services by payer",
 }
 
 
@@ -174,7 +180,34 @@ def loaded_tables(ruleset: RuleSet) -> list[LoadedTable]:
     out.append(_row("rarc", rarc.meta, len(rarc.texts), "codes"))
     table = likelihoods()
     out.append(_row("rework_likelihood", table.meta, len(table.by_action), "actions"))
-    return [_with_origin(row) for row in out]
+    listed = [_with_origin(row) for row in out]
+    return listed + list(_other_packaged(listed))
+
+
+def packaged_files() -> list[str]:
+    """Every table file shipped in `rules/data/` (CSV, gzip'd CSV), by name."""
+    from importlib import resources
+
+    names = (entry.name for entry in resources.files("rules.data").iterdir())
+    return sorted(name for name in names if name.endswith((".csv", ".csv.gz")))
+
+
+def _other_packaged(listed: Iterable[LoadedTable]) -> Iterator[LoadedTable]:
+    """The packaged tables the rule families read on their own (code homes, policy tables, LCD references...),
+    found from their file headers so a new table is listed without naming it here. The dated editions
+    (PTP, MUE, add-on, fee schedule) are listed above as the RuleSet loaded them, never rediscovered."""
+    from rules.data import read_packaged
+    from rules.data.table import parse_table
+
+    seen = {row.origin for row in listed}
+    for name in packaged_files():
+        origin = f"rules/data/{name}"
+        if origin in seen or name.endswith(".gz"):
+            continue
+        meta, rows = parse_table(read_packaged(name), name=name)
+        if meta.table in DATED:
+            continue
+        yield replace(_row(meta.table, meta, len(rows), "rows"), origin=origin)
 
 
 _FILES = {

@@ -18,6 +18,7 @@ from rules.testing import default_ruleset, make_claim
 from workers.cli.data import data
 
 CMS = Path(__file__).parents[2] / "data" / "cms"
+DATA = Path(__file__).parents[3] / "rules" / "data"
 NEWER_MUE = "MCR_MUE_PractitionerServices_Eff_07-01-2026.csv"
 
 
@@ -41,6 +42,14 @@ def header_rows(name: str) -> int:
     text = gzip.decompress(raw).decode() if name.endswith(".gz") else raw.decode()
     line = next(line for line in text.splitlines() if line.startswith("# rows:"))
     return int(line.split(":", 1)[1])
+
+
+def header_field(name: str, key: str) -> str:
+    """A `# key: value` field of a packaged file's header."""
+    raw = (DATA / name).read_bytes()
+    text = gzip.decompress(raw).decode() if name.endswith(".gz") else raw.decode()
+    line = next(line for line in text.splitlines() if line.startswith(f"# {key}:"))
+    return line.split(":", 1)[1].strip()
 
 
 def used(document: dict[str, Any], table: str) -> dict[str, Any]:
@@ -73,6 +82,30 @@ class TestLoadedTables:
         ptp = by_origin["rules/data/ptp_cms_v30.1_2024q2.csv.gz"]
         assert (ptp["version"], ptp["effective_from"], ptp["curated"]) == ("ccipra-v301r0", "2024-04-01", False)
         assert by_origin["rules/data/addon_curated_2026.csv"]["curated"] is True
+
+    def test_every_table_file_shipped_in_rules_data_is_listed_with_its_header(self) -> None:
+        """Each CSV in rules/data/ (the directory itself, not a list in the code) is one listed table whose
+        version and effective date are its header's: a new packaged table cannot be left out of the listing."""
+        shipped = sorted(p.name for p in DATA.iterdir() if p.name.endswith((".csv", ".csv.gz")))
+        assert {"code_homes.csv", "procedure_diagnoses.csv", "g2211_policy.csv", "prolonged_services.csv"} <= set(
+            shipped
+        )
+        by_origin = {t["origin"]: t for t in as_json()["tables"]}
+        missing = [name for name in shipped if f"rules/data/{name}" not in by_origin]
+        assert missing == [], f"packaged tables `dermclaims data` does not list: {missing}"
+        for name in shipped:
+            header = header_field(name, "effective_from")
+            assert by_origin[f"rules/data/{name}"]["effective_from"] == header, name
+            if name.endswith(".csv") and not name.startswith(("mue_", "pfs_")):
+                assert by_origin[f"rules/data/{name}"]["version"] == header_field(name, "version"), name
+
+    def test_table_output_shows_the_policy_tables_with_version_and_source(self) -> None:
+        code, out = invoke()
+        assert code == 0, out
+        versions = [header_field(name, "version") for name in ("prolonged_services.csv", "code_homes.csv")]
+        for text in ("prolonged services by payer", *versions, header_field("g2211_policy.csv", "version")):
+            assert text in out, text
+        assert "from rules/data/lcd_references.csv" in out
 
     def test_an_edition_is_in_force_until_the_next_one_starts(self) -> None:
         """The 2024-04-01 MUE table ends the day before the 2026-04-01 one starts, not at its quarter's end."""
