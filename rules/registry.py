@@ -35,6 +35,7 @@ RULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "rules.injection": ("ILI",),
     "rules.phototherapy": ("PHO",),
     "rules.incision": ("IND",),
+    "rules.debridement": ("DEB",),
 }
 
 RULE_PACKAGES = (
@@ -54,6 +55,7 @@ RULE_PACKAGES = (
     "rules.injection",
     "rules.phototherapy",
     "rules.incision",
+    "rules.debridement",
 )
 
 
