@@ -36,6 +36,7 @@ RULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "rules.phototherapy": ("PHO",),
     "rules.incision": ("IND",),
     "rules.flap": ("ATT", "GRF"),
+    "rules.debridement": ("DEB",),
 }
 
 RULE_PACKAGES = (
@@ -56,6 +57,7 @@ RULE_PACKAGES = (
     "rules.phototherapy",
     "rules.incision",
     "rules.flap",
+    "rules.debridement",
 )
 
 

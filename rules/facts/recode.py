@@ -16,6 +16,7 @@ from rules.data.families import CodeFamilies, FamilyEntry
 from rules.facts.biopsy import FAMILY as BIOPSY
 from rules.facts.biopsy import describe, plans
 from rules.facts.context import ClaimContext
+from rules.facts.debridement import DEBRIDEMENT_CODES, debridement_recode
 from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
 from rules.facts.repair import coding, groups, kind_of
 from rules.facts.sites import SHAVE_CODES
@@ -50,8 +51,12 @@ def family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine
     code, or moves further lesions billed on 17000 to +17003. Other counted families (benign destruction, skin
     tags): the documented session count selects another code (20 warts on 17110 x2 are 17111, DES004).
     Repairs: the summed documented lengths of the complexity's site group select the code, e.g. two 12041
-    lines of 2.0 + 1.5 cm are 12042 (REP003). None otherwise: the MUE reduction is then the fix.
+    lines of 2.0 + 1.5 cm are 12042 (REP003). Debridement: a documented depth or summed area at one depth
+    selects the codes (two 11042 lines of 15 + 12 sq cm are 11042 + 11045, DEB001). None otherwise: the MUE
+    reduction is then the fix.
     """
+    if code in DEBRIDEMENT_CODES:
+        return debridement_recode(ctx, day, code)
     table = ctx.families
     entry = table.get(code)
     if entry is None:

@@ -140,6 +140,16 @@ def delta(ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after
     return total
 
 
+def priced_delta(
+    ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after: Iterable[tuple[str, int]]
+) -> Decimal | None:
+    """`delta`, or None when a code on either side is not priced in the fee schedule in force (no fake $0.00)."""
+    before, after = list(before), list(after)
+    if any(ctx.revenue(code, 1, day) is None for code, _ in (*before, *after)):
+        return None
+    return delta(ctx, day, before, after)
+
+
 def mue_flags(ctx: ClaimContext, code: str, units: int, day: date) -> bool:
     """True when the MUE table in force already flags these units (the MUE rules report and fix them)."""
     table = ctx.mue(day)

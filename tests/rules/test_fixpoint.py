@@ -13,12 +13,12 @@ from the chart, i.e. from the source lines:
 - one source line: that line (id, date, charge, dx pointers, documentation) with the corrected code,
   modifiers and units;
 - a merged line (several source lines): the first source line, with the dx pointers of all of them (in
-  order, at most 4) and their documentation combined: `repair_length_cm` summed (REP003 merges on the summed
-  length), `mohs_blocks` summed, `mohs_stage` the highest; fields on which the sources disagree (lesion_id,
-  body_region, ...) are dropped rather than guessed;
+  order, at most 4) and their documentation combined: `repair_length_cm` and `area_sq_cm` summed (REP003
+  and DEB001 merge on the summed length or area), `mohs_blocks` summed, `mohs_stage` the highest; fields on
+  which the sources disagree (lesion_id, body_region, ...) are dropped rather than guessed;
 - an added line (line_ids == []): the date, dx pointers and documentation of the lines its ADD_LINE
   finding names (the k-th added line is the k-th safe ADD_LINE fix, the order `apply_fixes` appends them
-  in); an added add-on does not repeat its head's per-line quantities (count, blocks, repair); an added
+  in); an added add-on does not repeat its head's per-line quantities (count, blocks, repair, area); an added
   repair line (REP005) gets the repair documented on its excision(s) (`repair`, `repair_length_cm` summed,
   body region and laterality, the lesion id when there is one excision);
 - counted families (premalignant/benign destruction, skin tags, intralesional injection): the session's lesion
@@ -44,6 +44,7 @@ import pytest
 import yaml
 
 from benchmarks.generate import generate
+from rules.data.treatments import debridement_depths
 from rules.engine import Verdict, evaluate
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import session_count
@@ -56,10 +57,10 @@ HERE = Path(__file__).parent
 GENERATED = 2000
 SEED = 2026
 
-SUMMED = ("lesion_count", "repair_length_cm", "mohs_blocks")
+SUMMED = ("lesion_count", "repair_length_cm", "mohs_blocks", "area_sq_cm")
 MAXED = ("mohs_stage",)
 # Per-line quantities an added add-on line must not repeat from its head line (the head keeps the total).
-NOT_REPEATED = ("lesion_count", "mohs_blocks", "mohs_stage", "repair", "repair_length_cm")
+NOT_REPEATED = ("lesion_count", "mohs_blocks", "mohs_stage", "repair", "repair_length_cm", "area_sq_cm")
 REPAIR_FIELDS = ("body_region", "laterality")
 COUNTED = ("destruction_premalignant", "destruction_benign", "skin_tag_removal", "intralesional_injection")
 
@@ -106,12 +107,13 @@ def _added_documentation(fix_code: str, sources: list[dict[str, Any]]) -> dict[s
     base = _merged_documentation(docs)
     if base is None:
         return None
-    if entry is not None and entry.is_addon:
+    debridement_addons = {depth.addon for depth in debridement_depths().by_depth.values()}
+    if (entry is not None and entry.is_addon) or fix_code in debridement_addons:
         for key in NOT_REPEATED:
             base.pop(key, None)
         # A Mohs stage add-on covers the stages after the first: it carries the highest stage documented.
         stages = [d["mohs_stage"] for d in docs if d.get("mohs_stage") is not None]
-        if stages and entry.measure == "stages":
+        if stages and entry is not None and entry.measure == "stages":
             base["mohs_stage"] = max(stages)
     return base
 
