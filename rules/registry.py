@@ -35,6 +35,9 @@ RULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "rules.injection": ("ILI",),
     "rules.phototherapy": ("PHO",),
     "rules.incision": ("IND",),
+    "rules.nail": ("NAI",),
+    "rules.paring": ("PAR",),
+    "rules.foot_care": ("FTC",),
 }
 
 RULE_PACKAGES = (
@@ -54,6 +57,9 @@ RULE_PACKAGES = (
     "rules.injection",
     "rules.phototherapy",
     "rules.incision",
+    "rules.nail",
+    "rules.paring",
+    "rules.foot_care",
 )
 
 
