@@ -37,6 +37,9 @@ RULE_PREFIXES: dict[str, tuple[str, ...]] = {
     "rules.incision": ("IND",),
     "rules.flap": ("ATT", "GRF"),
     "rules.debridement": ("DEB",),
+    "rules.nail": ("NAI",),
+    "rules.paring": ("PAR",),
+    "rules.foot_care": ("FTC",),
 }
 
 RULE_PACKAGES = (
@@ -58,6 +61,9 @@ RULE_PACKAGES = (
     "rules.incision",
     "rules.flap",
     "rules.debridement",
+    "rules.nail",
+    "rules.paring",
+    "rules.foot_care",
 )
 
 

@@ -89,7 +89,9 @@ class Column2BilledWithColumn1(Rule):
     or a separate encounter, shown by the distinct modifier on the column-2 code of the pair in force
     (one on the column-1 code does not count, unless the payer profile reads either line). Indicator 0
     edits can never be bypassed. Pairs within a counted destruction family (17004/17000, 17111/17110,
-    indicator 0) are left to DES001-DES004, which know from the lesion count which code is wrong. A
+    indicator 0) are left to DES001-DES004, which know from the lesion count which code is wrong, and so are
+    nail debridement 11721/11720 (NAI001, by the nail count) and paring 11056/11055, 11057/11055 and
+    11057/11056 (PAR001, by the lesion count). A
     modifier must never be added only to get past an edit. Anatomic modifiers document a distinct site
     only when the two lines carry different ones (11600-LT with 11102-LT is the same side).
 

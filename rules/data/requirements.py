@@ -1,5 +1,6 @@
 """Small policy tables the procedure families read: diagnoses a procedure requires, the G2211 policy by year, and
-the prolonged-service codes and time thresholds by payer kind.
+the prolonged-service codes and time thresholds by payer kind, and the Medicare routine foot care exclusion (its
+services and the modifiers that answer it).
 
 Both are versioned CSVs in `rules/data/` (metadata header with source and effective dates); parsed once on first
 use and never per claim.
@@ -156,6 +157,41 @@ def prolonged_policy() -> tuple[TableMeta, tuple[ProlongedPolicy, ...]]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FootCareEntry:
+    """One row of the routine foot care table: a code or modifier with its role and the dates it is in force."""
+
+    role: str  # service | class_findings_modifier | excluded_modifier | finger_modifier | mycotic_diagnosis
+    code: str
+    applies_to: frozenset[str]
+    effective_from: date
+    effective_to: date | None
+    meaning: str
+
+    def covers(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+@cache
+def routine_foot_care() -> tuple[TableMeta, tuple[FootCareEntry, ...]]:
+    meta, rows = parse_table(
+        read_packaged("routine_foot_care.csv"),
+        name="routine_foot_care.csv",
+        required=("role", "code", "applies_to", "effective_from", "effective_to", "meaning"),
+    )
+    return meta, tuple(
+        FootCareEntry(
+            row["role"],
+            row["code"],
+            frozenset(row["applies_to"].split()),
+            date.fromisoformat(row["effective_from"]),
+            _day(row["effective_to"]),
+            row["meaning"],
+        )
+        for row in rows
+    )
+
+
 def prolonged_codes() -> frozenset[str]:
     """Every prolonged-service add-on the table knows (99417, G2212)."""
     return frozenset(row.addon for row in prolonged_policy()[1])
@@ -164,3 +200,8 @@ def prolonged_codes() -> frozenset[str]:
 def prolonged_rows(payer_kind: str, day: date) -> tuple[ProlongedPolicy, ...]:
     """The rows in force on `day` for `payer_kind` (empty: the table has no policy for that payer kind)."""
     return tuple(row for row in prolonged_policy()[1] if row.payer_kind == payer_kind and row.covers(day))
+
+
+def foot_care_rows(role: str, day: date | None = None) -> tuple[FootCareEntry, ...]:
+    """The routine foot care rows of `role` in force on `day` (every row of the role when `day` is None)."""
+    return tuple(e for e in routine_foot_care()[1] if e.role == role and (day is None or e.covers(day)))

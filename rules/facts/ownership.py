@@ -16,8 +16,10 @@ from schemas.claim import ClaimLine
 
 from rules.facts.biopsy import BiopsyPlan
 from rules.facts.context import ClaimContext
+from rules.facts.counted import PARING
 from rules.facts.destruction import BENIGN, PREMALIGNANT
 from rules.facts.mohs import documented_group
+from rules.facts.nails import NAIL_DEBRIDEMENT
 from rules.facts.prolonged import level5_codes, prolonged_lines
 from rules.facts.repair import Group, coding, groups, included_repairs
 from rules.facts.sites import same_lesion
@@ -40,6 +42,8 @@ PRECEDENCE: dict[tuple[str, str], str] = {
     ("DES002", "BND001"): "17000/+17003 units against the lesion count",
     ("DES003", "BND001"): "17111 with 17110 (the lesion count says which code is wrong)",
     ("DES004", "BND001"): "17110/17111 against the lesion count",
+    ("NAI001", "BND001"): "11721 with 11720 (the nail count says which code is right)",
+    ("PAR001", "BND001"): "11056/11057 with 11055 or 11056 (the lesion count says which code is right)",
     ("BIO001", "BIO002"): "a date with more than one biopsy primary billed (one primary per encounter)",
     ("DES003", "DES004"): "17110 and 17111 billed on one date (17111 is reported alone)",
     ("EXC003", "DXM002"): "a benign excision documenting a malignant lesion (recoded to the malignant excision)",
@@ -64,15 +68,16 @@ PRECEDENCE: dict[tuple[str, str], str] = {
 }
 
 # Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
-# "17111 ... 15 or more"): DES001-DES004 judge them from the lesion count, which says which code is wrong.
-COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN})
+# "17111 ... 15 or more", "11721 ... 6 or more", "11057 ... more than 4 lesions"): DES001-DES004, NAI001 and PAR001
+# judge them from the lesion or nail count, which says which code is right.
+COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN, NAIL_DEBRIDEMENT, PARING})
 
 NO_ANSWERS: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
 
 
 def counted_family_pair(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
-    """Both lines are of one counted destruction family (17004 with 17000/17003, 17111 with 17110): DES001-DES004
-    answer the pair from the lesion count."""
+    """Both lines are of one counted family (17004 with 17000/17003, 17111 with 17110, 11721 with 11720, 11056 with
+    11055): DES001-DES004, NAI001 and PAR001 answer the pair from the lesion or nail count."""
     family = ctx.families.family_of(first.code)
     return family in COUNTED_FAMILIES and family == ctx.families.family_of(second.code)
 

@@ -18,6 +18,7 @@ from rules.facts.biopsy import describe, plans
 from rules.facts.context import ClaimContext
 from rules.facts.debridement import DEBRIDEMENT_CODES, debridement_recode
 from rules.facts.destruction import PREMALIGNANT, by_role, counts_every_line, premalignant_count, session_count
+from rules.facts.nails import NAIL_DEBRIDEMENT, nail_debridement_recode
 from rules.facts.repair import coding, groups, kind_of
 from rules.facts.sites import SHAVE_CODES
 
@@ -49,7 +50,9 @@ def family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine
     Biopsies: the BIO rules' plan recodes them (one primary, the others on the add-on). Premalignant
     destruction: DES002's count (documented, else billed units that are plainly lesion counts) selects another
     code, or moves further lesions billed on 17000 to +17003. Other counted families (benign destruction, skin
-    tags): the documented session count selects another code (20 warts on 17110 x2 are 17111, DES004).
+    tags, paring of corns and calluses): the documented session count selects another code (20 warts on 17110 x2
+    are 17111, DES004; 3 calluses on 11055 x3 are 11056, PAR001). Nail debridement: the documented nails select
+    the code (7 nails on 11720 x2 are 11721, NAI001).
     Repairs: the summed documented lengths of the complexity's site group select the code, e.g. two 12041
     lines of 2.0 + 1.5 cm are 12042 (REP003). Debridement: a documented depth or summed area at one depth
     selects the codes (two 11042 lines of 15 + 12 sq cm are 11042 + 11045, DEB001). None otherwise: the MUE
@@ -65,6 +68,8 @@ def family_recode(ctx: ClaimContext, day: date, code: str, lines: list[ClaimLine
         return _biopsy_recode(ctx, day, lines)
     if entry.family == PREMALIGNANT:
         return _premalignant_recode(ctx, day, entry, lines)
+    if entry.family == NAIL_DEBRIDEMENT:
+        return nail_debridement_recode(ctx, day, code)
     if entry.measure == "lesions" and entry.count_min is not None:
         family = [ln for ln in ctx.by_date[day] if table.family_of(ln.code) == entry.family]
         count = session_count(ctx, family)

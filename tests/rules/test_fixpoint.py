@@ -36,7 +36,7 @@ line whose sources disagree on a field are gaps the harness introduced.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,21 +48,24 @@ from rules.data.treatments import debridement_depths
 from rules.engine import Verdict, evaluate
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import session_count
+from rules.facts.nails import nail_tally
 from rules.fixes import DraftLine
 from rules.model import Applicability, Category, FixAction, Severity
 from rules.testing import default_ruleset, make_claim
-from schemas.claim import Claim, ClaimSubmitted
+from schemas.claim import Claim, ClaimLine, ClaimSubmitted
 
 HERE = Path(__file__).parent
 GENERATED = 2000
 SEED = 2026
 
-SUMMED = ("lesion_count", "repair_length_cm", "mohs_blocks", "area_sq_cm")
+SUMMED = ("lesion_count", "repair_length_cm", "mohs_blocks", "area_sq_cm", "nail_count")
 MAXED = ("mohs_stage",)
 # Per-line quantities an added add-on line must not repeat from its head line (the head keeps the total).
-NOT_REPEATED = ("lesion_count", "mohs_blocks", "mohs_stage", "repair", "repair_length_cm", "area_sq_cm")
+NOT_REPEATED = ("lesion_count", "mohs_blocks", "mohs_stage", "repair", "repair_length_cm", "area_sq_cm", "nail_count")
 REPAIR_FIELDS = ("body_region", "laterality")
-COUNTED = ("destruction_premalignant", "destruction_benign", "skin_tag_removal", "intralesional_injection")
+COUNTED = ("destruction_premalignant", "destruction_benign", "skin_tag_removal", "intralesional_injection", "paring")
+# Families counted in nails (`nail_count`, per line, summed: rules/facts/nails.py).
+NAIL_COUNTED = ("nail_debridement", "nail_avulsion")
 
 
 def _merged_documentation(docs: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -161,14 +164,29 @@ def rebuild(claim: Claim, verdict: Verdict) -> Claim:
         line.update(code=draft.code, modifiers=list(draft.modifiers), units=draft.units)
         lines.append(line)
     _document_session_counts(claim, lines, origins)
+    _document_session_counts(claim, lines, origins, families=NAIL_COUNTED, field="nail_count", tally=_nails)
     data = claim.model_dump(mode="json", exclude_none=True)
     data["lines"] = lines
     return Claim.model_validate(data)
 
 
-def _document_session_counts(claim: Claim, lines: list[dict[str, Any]], origins: list[list[str]]) -> None:
-    """Counted families (destruction, skin tags): the chart's lesion count of a session, as the engine reads it
-    from the billed lines (`session_count`), is documented once, on the session's first head line.
+def _nails(ctx: ClaimContext, lines: list[ClaimLine]) -> int | None:
+    tally = nail_tally(ctx, lines)
+    return tally[0] if tally is not None else None
+
+
+def _document_session_counts(
+    claim: Claim,
+    lines: list[dict[str, Any]],
+    origins: list[list[str]],
+    *,
+    families: tuple[str, ...] = COUNTED,
+    field: str = "lesion_count",
+    tally: Callable[[ClaimContext, list[ClaimLine]], int | None] = session_count,
+) -> None:
+    """Counted families (destruction, skin tags, paring; nails by `nail_count`): the chart's count of a session,
+    as the engine reads it from the billed lines (`session_count`, `nail_tally`), is documented once, on the
+    session's first head line.
 
     The lesions of a line the engine removed (17000/17003 folded into 17004, an extra 17000) or merged or
     recoded into another family are still treated in the session: their count moves to the surviving line.
@@ -181,7 +199,7 @@ def _document_session_counts(claim: Claim, lines: list[dict[str, Any]], origins:
     sessions: dict[tuple[str, str], list[int]] = {}
     for position, line in enumerate(lines):
         family = table.family_of(line["code"])
-        if family in COUNTED:
+        if family in families:
             sessions.setdefault((line["service_date"], family), []).append(position)
     for (day, family), positions in sessions.items():
         ids = {i for p in positions for i in origins[p]}
@@ -190,16 +208,16 @@ def _document_session_counts(claim: Claim, lines: list[dict[str, Any]], origins:
             for i, line in original.items()
             if i not in kept and line.service_date.isoformat() == day and table.family_of(line.code) == family
         }
-        total = session_count(ctx, [line for i, line in original.items() if i in ids])
+        total = tally(ctx, [line for i, line in original.items() if i in ids])
         if total is None:
             continue
         heads = [p for p in positions if (e := table.get(lines[p]["code"])) is not None and not e.is_addon]
         head = (heads or positions)[0]
         for p in positions:
             doc = dict(lines[p].get("documentation") or {})
-            doc.pop("lesion_count", None)
+            doc.pop(field, None)
             if p == head:
-                doc["lesion_count"] = total
+                doc[field] = total
             if doc:
                 lines[p]["documentation"] = doc
 
