@@ -39,7 +39,7 @@ BENIGN_EXCISION_DX = ("D22.5", "D23.5", "L72.0", "D17.1", "L72.3")
 WART_DX = ("B07.8", "B07.0", "L82.1", "L82.0")
 BASE = date(2026, 1, 5)
 
-# Site groups (coding-rules.md): excision and intermediate-repair families by body region.
+# Site groups (AMA CPT anatomic groupings): excision and intermediate-repair families by body region.
 TRUNK_LIMBS = ("trunk", "arm", "leg")
 SCALP_NECK_HANDS_FEET = ("scalp", "neck", "hand", "foot")
 FACE = ("face", "cheek", "forehead", "nose", "ear", "lip", "chin", "eyelid")

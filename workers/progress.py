@@ -1,6 +1,6 @@
 """Per-partition progress, lag and table-size gauges, refreshed by a faust timer.
 
-A partition can stall silently while its lag grows (quix #1124, faust #517; shared/streaming-notes.md),
+A partition can stall silently while its lag grows (quix-streams issue #1124, faust issue #517),
 so the worker exports, for every input partition assigned to it:
 
 - `claims_worker_partition_committed_offset`: faust's view of the group's committed offset (the next

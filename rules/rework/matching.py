@@ -1,6 +1,6 @@
 """Match remittance lines to claim lines: REF*6R, then position, then (code, modifiers, date, charge).
 
-Order (streaming-notes "Remittance matching"; X12 835 2110 REF*6R, SVC06):
+Order (X12 835 loop 2110: REF*6R, SVC06):
 1. REF*6R line item control number = the claim's line_id (every part of a split line carries it);
 2. position (LX/SVC order) when the remittance lists exactly the claim's lines, and code and date agree;
 3. (code, modifiers, date, charge), the code being SVC06 (as submitted) when the payer adjudicated another;

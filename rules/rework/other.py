@@ -55,5 +55,6 @@ def assess_unmatched(case: DenialCase) -> Assessment:
         "unknown",  # the cause is `unknown` when nothing says why (here: no claim line matched)
         f"{notes} Find the claim line this remittance line belongs to (the payer may have recoded it, or the claim "
         "on file is not the version the payer adjudicated) and work its adjudication by hand.",
-        "streaming-notes 'Remittance matching': unmatched remittance lines go to review, never dropped",
+        "X12 835 loop 2110 (REF*6R line item control number, SVC06 submitted code): a remittance line that "
+        "matches no claim line goes to review, never dropped",
     )
