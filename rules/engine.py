@@ -14,7 +14,7 @@ from schemas.claim import Claim
 from rules.exceptions import RuleCrashError
 from rules.facts.context import ClaimContext
 from rules.fixes import DraftLine, apply_fixes
-from rules.model import Finding, Severity
+from rules.model import Applicability, Finding, Severity
 from rules.reference import InForce, PayerProfile
 from rules.rule import Rule
 from rules.ruleset import RuleSet
@@ -188,11 +188,8 @@ class Engine:
         findings: list[Finding] = []
         for rule, preview in self.relevant(self.shape(ctx)):
             try:
-                if preview:
-                    findings.extend(
-                        replace(f, severity=Severity.INFO, message=f"[preview] {f.message}")
-                        for f in list(rule.check(ctx))
-                    )
+                if preview:  # shadow mode: counted and shown, never flags the claim nor changes its lines
+                    findings.extend(_shadowed(f) for f in list(rule.check(ctx)))
                 else:
                     findings.extend(rule.check(ctx))
             except Exception as exc:
@@ -205,6 +202,14 @@ class Engine:
         return Verdict(
             "flagged" if flagged else "clean", tuple(findings), tuple(corrected), data_versions, ruleset.version
         )
+
+
+def _shadowed(finding: Finding) -> Finding:
+    """A preview rule's finding: info severity, and its fix display-only (not applied to the corrected lines)."""
+    fix = finding.fix
+    if fix is not None and fix.applicability is not Applicability.DISPLAY_ONLY:
+        fix = replace(fix, applicability=Applicability.DISPLAY_ONLY)
+    return replace(finding, severity=Severity.INFO, message=f"[preview] {finding.message}", fix=fix)
 
 
 def compiled(ruleset: RuleSet) -> Engine:

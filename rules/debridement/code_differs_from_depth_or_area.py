@@ -12,7 +12,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.debridement import DEBRIDEMENT_CODES, DepthGroup, depth_groups
 from rules.facts.sites import money, priced_delta
 from rules.fixes import add_line, merge_lines, remove_line, replace_code
-from rules.model import Applicability, Category, Finding, Fix, Preview, Severity
+from rules.model import Applicability, Category, Finding, Fix, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -25,7 +25,7 @@ def _price(impact: Decimal | None) -> str:
     return money(impact) if impact is not None else "not priced in the packaged fee schedule"
 
 
-@register(code="DEB001", slug="debridement-code-differs-from-depth-or-area", status=Preview("0.2.0"))
+@register(code="DEB001", slug="debridement-code-differs-from-depth-or-area", status=Stable("0.2.0"))
 class DebridementCodeDiffersFromDepthOrArea(Rule):
     """Debridement billed with a code the documented depth contradicts, or units the summed area does not support.
 

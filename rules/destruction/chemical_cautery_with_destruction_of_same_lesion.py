@@ -9,7 +9,7 @@ from schemas.claim import ClaimLine
 from rules.facts.context import ClaimContext
 from rules.facts.sites import DESTRUCTION_CODES, MOHS_CODES, distinct_lesions, money
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -19,7 +19,7 @@ CAUTERY = "17250"
 _INCLUDING = DESTRUCTION_CODES | MOHS_CODES
 
 
-@register(code="DES007", slug="chemical-cautery-with-destruction-of-same-lesion", status=Preview("0.2.0"))
+@register(code="DES007", slug="chemical-cautery-with-destruction-of-same-lesion", status=Stable("0.2.0"))
 class ChemicalCauteryWithDestructionOfSameLesion(Rule):
     """Chemical cauterization (17250) billed with a destruction or Mohs surgery of the same lesion.
 

@@ -8,7 +8,7 @@ from rules.data.requirements import g2211_period
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -20,7 +20,7 @@ def _skin_procedure(code: str) -> bool:
     return code.isdigit() and "10030" <= code <= "19499"
 
 
-@register(code="EVM008", slug="g2211-with-modifier-25-em", status=Preview("0.2.0"))
+@register(code="EVM008", slug="g2211-with-modifier-25-em", status=Stable("0.2.0"))
 class G2211WithModifier25Em(Rule):
     """G2211 (visit complexity add-on) billed with an office E/M reported with modifier 25.
 

@@ -8,12 +8,12 @@ from rules.data.requirements import prolonged_codes
 from rules.facts.context import ClaimContext
 from rules.facts.prolonged import other_payer_policy, prolonged_lines
 from rules.fixes import remove_line, replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 
-@register(code="EVM010", slug="prolonged-service-code-of-another-payer", status=Preview("0.2.0"))
+@register(code="EVM010", slug="prolonged-service-code-of-another-payer", status=Stable("0.2.0"))
 class ProlongedServiceCodeOfAnotherPayer(Rule):
     """+99417 billed to Medicare (which pays +G2212 instead), or +G2212 billed to a commercial payer (which uses 99417).
 

@@ -8,12 +8,12 @@ from rules.data.requirements import prolonged_codes
 from rules.facts.context import ClaimContext
 from rules.facts.prolonged import prolonged_lines, removed_value
 from rules.fixes import remove_line, set_units
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 
-@register(code="EVM011", slug="prolonged-service-units-above-documented-time", status=Preview("0.2.0"))
+@register(code="EVM011", slug="prolonged-service-units-above-documented-time", status=Stable("0.2.0"))
 class ProlongedServiceUnitsAboveDocumentedTime(Rule):
     """+99417 or +G2212 billed with more units than the total time on the date supports.
 

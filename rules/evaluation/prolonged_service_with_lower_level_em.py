@@ -8,12 +8,12 @@ from rules.data.requirements import prolonged_codes
 from rules.facts.context import ClaimContext
 from rules.facts.prolonged import level5_codes, prolonged_lines, removed_value
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 
-@register(code="EVM009", slug="prolonged-service-with-lower-level-em", status=Preview("0.2.0"))
+@register(code="EVM009", slug="prolonged-service-with-lower-level-em", status=Stable("0.2.0"))
 class ProlongedServiceWithLowerLevelEm(Rule):
     """A prolonged office E/M add-on (+99417 or +G2212) billed with an office E/M other than 99205/99215.
 

@@ -113,7 +113,7 @@ def _judge(
         return [
             AreaFinding(
                 (line.line_id,),
-                f"{line.code} on line {line.line_id} is a {what} of another site group than the documented "
+                f"{line.code} on line {line.line_id} codes the {what} of another site group than the documented "
                 f"{facts[0]}: keeping the billed size step, the code is {target.code}. Replace {line.code} with "
                 f"{target.code} ({priced(impact)}); document `area_sq_cm` to confirm the size step.",
                 replace_code(line.line_id, target.code, f"replace {line.code} with {target.code}", Applicability.SAFE),

@@ -9,13 +9,13 @@ from rules.facts.ownership import transfer_answers
 from rules.facts.sites import EXCISION_CODES, REPAIR_CODES
 from rules.facts.tissue_transfer import TRANSFER_CODES, included_in_transfer
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 
-@register(code="ATT002", slug="excision-or-repair-of-transferred-lesion", status=Preview("0.2.0"))
+@register(code="ATT002", slug="excision-or-repair-of-transferred-lesion", status=Stable("0.2.0"))
 class ExcisionOrRepairOfTransferredLesion(Rule):
     """Excision or repair of the same lesion as an adjacent tissue transfer, billed with 59/X{EPSU}.
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rules.facts.tissue_transfer import GRAFT, GRAFT_CODES, GRAFT_SCHEME
 from rules.flap._area import AreaCodeRule
-from rules.model import Preview
+from rules.model import Stable
 from rules.registry import register
 
 
-@register(code="GRF001", slug="full-thickness-graft-code-differs-from-area", status=Preview("0.2.0"))
+@register(code="GRF001", slug="full-thickness-graft-code-differs-from-area", status=Stable("0.2.0"))
 class FullThicknessGraftCodeDiffersFromArea(AreaCodeRule):
     """The full-thickness graft code or its add-on units differ from the documented site and recipient area.
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rules.facts.tissue_transfer import TRANSFER, TRANSFER_CODES, TRANSFER_SCHEME
 from rules.flap._area import AreaCodeRule
-from rules.model import Preview
+from rules.model import Stable
 from rules.registry import register
 
 
-@register(code="ATT001", slug="transfer-code-differs-from-defect", status=Preview("0.2.0"))
+@register(code="ATT001", slug="transfer-code-differs-from-defect", status=Stable("0.2.0"))
 class TransferCodeDiffersFromDefect(AreaCodeRule):
     """The adjacent tissue transfer code or its add-on units differ from the documented site and defect area.
 

@@ -9,14 +9,14 @@ from schemas.claim import ClaimLine
 from rules.data.requirements import FootCareEntry, foot_care_rows
 from rules.facts.context import ClaimContext
 from rules.fixes import add_modifier
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 FOOT = "foot"
 
 
-@register(code="FTC001", slug="routine-foot-care-without-class-findings", status=Preview("0.2.0"))
+@register(code="FTC001", slug="routine-foot-care-without-class-findings", status=Stable("0.2.0"))
 class RoutineFootCareWithoutClassFindings(Rule):
     """Routine foot care (corns and calluses, nail trimming or debridement) billed to Medicare with neither a class
     findings modifier (Q7, Q8, Q9) nor GY.

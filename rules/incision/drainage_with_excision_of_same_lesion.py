@@ -8,14 +8,14 @@ from rules.facts.context import ClaimContext
 from rules.facts.ownership import drainage_of_excised_lesion
 from rules.facts.sites import money
 from rules.fixes import remove_line
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 DRAINAGE_CODES = frozenset({"10060", "10061"})
 
 
-@register(code="IND002", slug="drainage-with-excision-of-same-lesion", status=Preview("0.2.0"))
+@register(code="IND002", slug="drainage-with-excision-of-same-lesion", status=Stable("0.2.0"))
 class DrainageWithExcisionOfSameLesion(Rule):
     """Incision and drainage (10060/10061) billed with an excision (11400-11646) of the same lesion.
 

@@ -10,14 +10,14 @@ from schemas.claim import ClaimLine
 from rules.facts.context import ClaimContext
 from rules.facts.sites import delta, distinct_lesions, money
 from rules.fixes import merge_lines, replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 SIMPLE, MULTIPLE = "10060", "10061"
 
 
-@register(code="IND001", slug="several-abscesses-billed-as-simple", status=Preview("0.2.0"))
+@register(code="IND001", slug="several-abscesses-billed-as-simple", status=Stable("0.2.0"))
 class SeveralAbscessesBilledAsSimple(Rule):
     """Incision and drainage of more than one abscess billed as 10060 several times (or 10060 with a count above 1).
 

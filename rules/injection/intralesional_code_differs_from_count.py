@@ -8,7 +8,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.destruction import session_tally
 from rules.facts.sites import code_range, delta, family_lines, money
 from rules.fixes import merge_lines, replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -16,7 +16,7 @@ INTRALESIONAL = "intralesional_injection"
 INTRALESIONAL_CODES = code_range("11900-11901")
 
 
-@register(code="ILI001", slug="intralesional-code-differs-from-count", status=Preview("0.2.0"))
+@register(code="ILI001", slug="intralesional-code-differs-from-count", status=Stable("0.2.0"))
 class IntralesionalCodeDiffersFromCount(Rule):
     """Intralesional injection billed per lesion, both codes together, or a code the lesion count contradicts.
 

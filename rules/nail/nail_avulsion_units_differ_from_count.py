@@ -11,14 +11,14 @@ from rules.facts.context import ClaimContext
 from rules.facts.nails import nail_tally
 from rules.facts.sites import mue_flags
 from rules.fixes import add_line, merge_lines, set_units
-from rules.model import Applicability, Category, Finding, Fix, Preview, Severity
+from rules.model import Applicability, Category, Finding, Fix, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 FIRST, FURTHER = "11730", "11732"
 
 
-@register(code="NAI002", slug="nail-avulsion-units-differ-from-count", status=Preview("0.2.0"))
+@register(code="NAI002", slug="nail-avulsion-units-differ-from-count", status=Stable("0.2.0"))
 class NailAvulsionUnitsDifferFromCount(Rule):
     """Simple nail avulsion: further nails billed as more 11730 units or lines, or 11732 units off the nail count.
 

@@ -8,7 +8,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.counted import Wording, session_answers
 from rules.facts.nails import NAIL_DEBRIDEMENT, nail_tally
 from rules.facts.sites import code_range
-from rules.model import Category, Finding, Preview, Severity
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -17,7 +17,7 @@ NAIL_DEBRIDEMENT_CODES = code_range("11720-11721")
 WORDS = Wording("Nail debridement", "nails debrided", "nail_count", "11720 for 1 to 5 nails, 11721 for 6 or more")
 
 
-@register(code="NAI001", slug="nail-debridement-code-differs-from-count", status=Preview("0.2.0"))
+@register(code="NAI001", slug="nail-debridement-code-differs-from-count", status=Stable("0.2.0"))
 class NailDebridementCodeDiffersFromCount(Rule):
     """Nail debridement billed per nail or per line, both codes together, or a code the nail count contradicts.
 

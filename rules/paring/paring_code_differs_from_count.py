@@ -8,7 +8,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.counted import PARING, Wording, session_answers
 from rules.facts.destruction import session_tally
 from rules.facts.sites import code_range
-from rules.model import Category, Finding, Preview, Severity
+from rules.model import Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -22,7 +22,7 @@ WORDS = Wording(
 )
 
 
-@register(code="PAR001", slug="paring-code-differs-from-count", status=Preview("0.2.0"))
+@register(code="PAR001", slug="paring-code-differs-from-count", status=Stable("0.2.0"))
 class ParingCodeDiffersFromCount(Rule):
     """Paring of benign hyperkeratotic lesions billed per lesion, two codes together, or a code the count contradicts.
 

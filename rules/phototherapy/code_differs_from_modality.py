@@ -11,7 +11,7 @@ from rules.data.treatments import PhototherapyCode, phototherapy_modalities
 from rules.facts.context import ClaimContext
 from rules.facts.sites import money, priced_delta
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -27,7 +27,7 @@ def _price(impact: Decimal | None) -> str:
     return money(impact) if impact is not None else "not priced in the packaged fee schedule"
 
 
-@register(code="PHO003", slug="phototherapy-code-differs-from-modality", status=Preview("0.2.0"))
+@register(code="PHO003", slug="phototherapy-code-differs-from-modality", status=Stable("0.2.0"))
 class PhototherapyCodeDiffersFromModality(Rule):
     """A phototherapy code (96900-96922) whose descriptor is not the documented modality or supervised time.
 

@@ -8,7 +8,7 @@ from itertools import groupby
 from rules.facts.context import ClaimContext
 from rules.facts.sites import code_range
 from rules.fixes import merge_lines
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -16,7 +16,7 @@ EXCIMER_CODES = code_range("96920-96922")
 _AREAS = {"96920": "under 250 sq cm", "96921": "250 to 500 sq cm", "96922": "over 500 sq cm"}
 
 
-@register(code="PHO002", slug="excimer-billed-twice-in-a-session", status=Preview("0.2.0"))
+@register(code="PHO002", slug="excimer-billed-twice-in-a-session", status=Stable("0.2.0"))
 class ExcimerBilledTwiceInASession(Rule):
     """More than one excimer laser code, or more than one unit, on one date of service.
 

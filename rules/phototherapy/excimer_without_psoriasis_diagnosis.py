@@ -8,14 +8,14 @@ from rules.data.requirements import diagnosis_requirements
 from rules.facts.context import ClaimContext
 from rules.facts.sites import code_range
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
 EXCIMER_CODES = code_range("96920-96922")
 
 
-@register(code="PHO001", slug="excimer-without-psoriasis-diagnosis", status=Preview("0.2.0"))
+@register(code="PHO001", slug="excimer-without-psoriasis-diagnosis", status=Stable("0.2.0"))
 class ExcimerWithoutPsoriasisDiagnosis(Rule):
     """Excimer laser treatment (96920-96922) whose pointed diagnoses include no psoriasis.
 

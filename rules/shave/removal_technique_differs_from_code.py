@@ -10,7 +10,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.excision import excised_diameter, pathology_family
 from rules.facts.sites import EXCISION_CODES, SHAVE_CODES, delta, money, site_group_of
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -20,7 +20,7 @@ SHAVE_TECHNIQUES = frozenset({"shave", "tangential"})
 EXCISION_TECHNIQUES = frozenset({"excision"})
 
 
-@register(code="SHV002", slug="removal-technique-differs-from-code", status=Preview("0.2.0"))
+@register(code="SHV002", slug="removal-technique-differs-from-code", status=Stable("0.2.0"))
 class RemovalTechniqueDiffersFromCode(Rule):
     """A shave removal code billed for a documented full-thickness excision, or an excision code for a shave.
 

@@ -8,7 +8,7 @@ from rules.facts.context import ClaimContext
 from rules.facts.sites import SHAVE_CODES, delta, money
 from rules.facts.sizing import documented_size_code
 from rules.fixes import replace_code
-from rules.model import Applicability, Category, Finding, Preview, Severity
+from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
@@ -17,7 +17,7 @@ SHAVE = "shave_removal"
 FULL_THICKNESS = frozenset({"excision", "punch", "incisional"})
 
 
-@register(code="SHV001", slug="shave-code-differs-from-site-or-diameter", status=Preview("0.2.0"))
+@register(code="SHV001", slug="shave-code-differs-from-site-or-diameter", status=Stable("0.2.0"))
 class ShaveCodeDiffersFromSiteOrDiameter(Rule):
     """The shave removal code does not match the documented site group or lesion diameter.
 
