@@ -23,8 +23,8 @@ class BiopsyTechniqueDiffersFromDocumentation(Rule):
 
     ## Why is this bad?
     The code must describe what was done. A punch biopsy billed as tangential (11102) under-reports the
-    service: 11104 pays about $25.72 more nationally. The reverse over-codes and fails audit. This is the
-    billing guide's "punch pays more" play done honestly: only what the chart documents.
+    service: 11104 pays about $25.72 more nationally. The reverse over-codes and fails audit. "Punch pays
+    more" done honestly: only what the chart documents.
 
     ## Example
     11102 with documentation.technique = punch -> 11104 (+$25.72, non-facility).

@@ -23,8 +23,8 @@ class MultiplePrimaryBiopsyCodes(Rule):
 
     ## Why is this bad?
     CPT allows one primary biopsy code per encounter, whatever the techniques; the others are add-ons.
-    Two primaries are a code-family error the payer denies or reprices. The billing guide's "tangential
-    and incisional on the same date are separately billable" is an erratum.
+    Two primaries are a code-family error the payer denies or reprices. The common reading "tangential
+    and incisional on the same date are separately billable" is wrong: one primary, the other its add-on.
 
     ## Example
     11102 (line 1) + 11106 (line 2) -> 11106 (line 2) + 11103 (line 1).

@@ -23,7 +23,7 @@ class BenignDestruction17110With17111(Rule):
     count supports (17111 when the count is 15 or more or not documented, since billing 17111 states it).
 
     ## Why is this bad?
-    The billing guide's "17111 is each additional 15 ... 30 lesions = 17110 + 17111" is an erratum:
+    Reading 17111 as "each additional 15 ... 30 lesions = 17110 + 17111" is wrong:
     17111 is not an add-on. Billing both double-counts the first 14 lesions and is denied.
 
     ## Example

@@ -20,11 +20,11 @@ class PremalignantDestruction15PlusWith17000(Rule):
     ## What it does
     17004 (15 or more premalignant lesions) is reported alone, one unit, never with 17000/17003. When
     they are billed together, keeps the coding the documented lesion count supports: with 15 or more
-    lesions (or no count, the billing guide's "17000 + 17003 x13 + 17004" pattern) the 17000/17003 lines
+    lesions (or no count, the stacked "17000 + 17003 x13 + 17004" pattern) the 17000/17003 lines
     are removed; with 14 or fewer documented, the 17004 line is removed (DES002 then sets 17003 to n - 1).
 
     ## Why is this bad?
-    The billing guide's "20 lesions = 17000 + 17003x13 + 17004" is an erratum: 17004 describes all
+    The stacked "20 lesions = 17000 + 17003x13 + 17004", still seen in billing guides, is wrong: 17004 describes all
     lesions of the session. Stacking bills the first 14 lesions twice; the payer denies or recoups.
 
     ## Example

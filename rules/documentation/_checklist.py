@@ -1,4 +1,4 @@
-"""The billing guide's documentation checklist as data for the DOC rules: which chart facts a line needs."""
+"""The chart facts each procedure family's code depends on, as data for the DOC rules."""
 
 from __future__ import annotations
 

@@ -26,8 +26,8 @@ class BiopsyWithoutTechniqueOrSite(Rule):
     (warning: it selects the code) and the body region (info: it supports the distinct lesion).
 
     ## Why is this bad?
-    The billing guide's checklist: "Biopsy: document lesion description, anatomic location (specific),
-    indication and technique used (shave/punch/incisional)". Since 2019 the technique is the code; an
+    A biopsy note records the lesion, its specific anatomic location, the indication and the technique
+    (tangential, punch, incisional). Since 2019 the technique is the code; an
     audit without it recoups the difference or the whole service.
 
     ## Example
@@ -37,14 +37,14 @@ class BiopsyWithoutTechniqueOrSite(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist" (biopsy); AMA CPT 2026 biopsy definitions; AAD DermWorld
+    AMA CPT 2026 biopsy definitions; AAD DermWorld
     "Biopsy coding in 2019, part 3".
     """
 
     name = "Biopsy without technique or site"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.WARNING
-    reference = "Billing guide documentation checklist (biopsy); AMA CPT 11102-11107 technique definitions"
+    reference = "AMA CPT 11102-11107 technique definitions (the technique is the code)"
     triggers = BIOPSY_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -40,8 +40,8 @@ class DestructionWithoutCountOrType(Rule):
     lesion type, diameter and body region of each line.
 
     ## Why is this bad?
-    The billing guide's checklist: "Destruction: document number of lesions, size of each, location of
-    each, method of destruction and indication (pre-malignant vs benign)". The count and type are the code.
+    A destruction note records the number of lesions, the size and location of each, the method and the
+    indication (premalignant or benign): CPT chooses the code by lesion type and count.
 
     ## Example
     17000 + 17003 x7 with documentation {body_region: face} -> "lacks lesion_count; lesion_type".
@@ -50,13 +50,13 @@ class DestructionWithoutCountOrType(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist" (destruction); AMA CPT 17000-17286 and 11200/11201 descriptors.
+    AMA CPT 17000-17286 and 11200/11201 descriptors (lesion type and count select the code).
     """
 
     name = "Destruction without lesion count or type"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.WARNING
-    reference = "Billing guide documentation checklist (destruction); AMA CPT 17000-17286, 11200-11201"
+    reference = "AMA CPT 17000-17286, 11200-11201 descriptors (lesion type and count select the code)"
     triggers = DESTRUCTION_CODES | SKIN_TAG_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -29,9 +29,9 @@ class ExcisionWithoutSizeMarginSiteOrType(Rule):
     malignant), so a gap is a warning.
 
     ## Why is this bad?
-    The billing guide's checklist: "Excision: document pre-excision lesion size in cm, excision margins,
-    wound dimensions, closure type and pathology requisition". Without size and margin the excised diameter,
-    and so the code, cannot be defended in an audit.
+    An excision note records the lesion size in cm before excision, the margins, the wound dimensions, the
+    closure type and the pathology. Without size and margin the excised diameter, and so the code, cannot be
+    defended in an audit.
 
     ## Example
     11602 with documentation {body_region: trunk} -> "lacks lesion_diameter_cm; margin_cm; lesion_type".
@@ -40,14 +40,13 @@ class ExcisionWithoutSizeMarginSiteOrType(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist" (excision); AMA CPT excision instructions (excised diameter);
-    AMA CPT 2026 excision guidelines (11400-11646).
+    AMA CPT 2026 excision guidelines (11400-11646: excised diameter = lesion + 2 x the narrowest margin).
     """
 
     name = "Excision without size, margin, site or pathology"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.WARNING
-    reference = "Billing guide documentation checklist (excision); AMA CPT excision instructions"
+    reference = "AMA CPT excision guidelines (excised diameter, site and pathology select the code)"
     triggers = EXCISION_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

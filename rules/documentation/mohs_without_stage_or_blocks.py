@@ -25,9 +25,9 @@ class MohsWithoutStageOrBlocks(Rule):
     additional-stage units depend on it) and notes stage lines without mohs_blocks (info: needed for +17315).
 
     ## Why is this bad?
-    The billing guide's checklist: "Mohs: document each stage: tissue excised, mapping, histologic exam
-    findings, positive margins requiring additional stage. Final stage must document clear margins." Each
-    billed stage and block must be in the chart.
+    A Mohs note records each stage (tissue excised, mapping, histologic findings, the positive margin that
+    called for the next stage) and the clear margins of the final stage: CPT reports stages and blocks, so
+    each billed stage and block must be in the chart.
 
     ## Example
     17311 + 17312 x2 with documentation {body_region: nose} -> "lacks mohs_stage".
@@ -36,13 +36,13 @@ class MohsWithoutStageOrBlocks(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist" (Mohs); AMA CPT 17311-17315; AAPC "Don't Marginalize Mohs".
+    AMA CPT 17311-17315 descriptors and Mohs guidelines (stages, tissue blocks); AAPC "Don't Marginalize Mohs".
     """
 
     name = "Mohs without stage or blocks"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.WARNING
-    reference = "Billing guide documentation checklist (Mohs); AMA CPT 17311-17315"
+    reference = "AMA CPT 17311-17315 (stages and tissue blocks are the code and its units)"
     triggers = MOHS_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -24,8 +24,8 @@ class ProcedureLineWithoutDocumentation(Rule):
     line gets this one finding, not a list.
 
     ## Why is this bad?
-    Missing documentation is audit vulnerability (billing guide "Documentation Checklist"): size, site,
-    technique, count and pathology choose the code.
+    Missing documentation is audit vulnerability: size, site, technique, count and pathology choose the
+    code, and a medical review denies or recoups what the record does not support.
 
     ## Example
     11602 with no documentation -> info "no chart documentation sent with line 1".
@@ -34,14 +34,15 @@ class ProcedureLineWithoutDocumentation(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist"; the claim line `documentation` (optional chart facts per line,
-    schemas/claim.py).
+    AMA CPT descriptors of the procedure families (what selects each code); CMS Medicare Program Integrity
+    Manual (Pub. 100-08) ch. 3 (medical review of the record behind a claim); the claim line
+    `documentation` (optional chart facts per line, schemas/claim.py).
     """
 
     name = "Procedure line without documentation"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.INFO
-    reference = "Billing guide documentation checklist (per procedure family)"
+    reference = "AMA CPT descriptors (size, site, technique, count select the code); CMS PIM ch. 3 (medical review)"
     triggers = PROCEDURE_CODES
 
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:

@@ -26,8 +26,8 @@ class RepairWithoutLengthOrSite(Rule):
     repair_length_cm and body_region are missing.
 
     ## Why is this bad?
-    Repair codes are chosen by complexity, anatomic group and the summed length in cm; the billing guide
-    asks for "wound dimensions (length x width before closure), closure type". Without length and site
+    Repair codes are chosen by complexity, anatomic group and the summed length in cm; a repair note
+    records the wound's dimensions before closure and the closure type. Without length and site
     the code cannot be verified, and repairs cannot be summed by group.
 
     ## Example
@@ -37,14 +37,13 @@ class RepairWithoutLengthOrSite(Rule):
     No fix: only the chart can supply the facts.
 
     ## References
-    Billing guide "Documentation Checklist" (excision: wound dimensions, closure type); AMA CPT repair
-    guidelines (12001-13160); AMA CPT 2026 repair guidelines (12001-13160).
+    AMA CPT 2026 repair guidelines (12001-13160: complexity, anatomic group, summed length).
     """
 
     name = "Repair without length or site"
     category = Category.DOCUMENTATION_GAP
     severity = Severity.WARNING
-    reference = "Billing guide documentation checklist; AMA CPT repair guidelines (length, anatomic group)"
+    reference = "AMA CPT repair guidelines (complexity, length, anatomic group select the code)"
     triggers = REPAIR_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:

@@ -34,8 +34,8 @@ class DistinctModifierOnAddonCode(Rule):
     ## Why is this bad?
     An add-on code is paid only with its primary, and no NCCI edit pairs a primary with its own add-on, so
     a distinct-service modifier on it bypasses nothing and claims a distinction that does not exist (AAD
-    "Modifier madness", 2019: "a 59 modifier should not be appended to them"). The billing guide's
-    "11102 + 11103-59 + 11103-59" is an erratum: 3 biopsies = 11102 + 11103 x2.
+    "Modifier madness", 2019: "a 59 modifier should not be appended to them"). The pattern
+    "11102 + 11103-59 + 11103-59" is wrong: 3 biopsies = 11102 + 11103 x2.
 
     ## Example
     11102 + 11103-59 (units 2) -> 11102 + 11103 (units 2).

@@ -32,8 +32,8 @@ class DocumentedRepairNotBilled(Rule):
     impact. Benign excisions of 0.5 cm or less (11400/11420/11440) include their repair and are skipped.
 
     ## Why is this bad?
-    Intermediate (layered) and complex closures are separately billable with an excision; the billing guide's
-    "closure code optimization" is real when the chart documents it. Simple closure is included in the
+    Intermediate (layered) and complex closures are separately billable with an excision; billing the
+    documented closure is real revenue when the chart documents it. Simple closure is included in the
     excision and is never proposed. Mohs surgery (000-day global) does not include the repair of its wound:
     repairs, flaps and grafts after Mohs are billed separately, so a documented layered or complex closure
     with no repair line is the same lost revenue.
