@@ -59,6 +59,17 @@ class PhototherapyCode:
     modalities: frozenset[str]
     min_minutes: int | None
     base: bool
+    area_min_sq_cm: float | None = None
+    area_max_sq_cm: float | None = None
+
+    def area_text(self) -> str:
+        """`250-500 sq cm`, `over 500 sq cm`, `under 250 sq cm` (from the table's bounds)."""
+        low, high = self.area_min_sq_cm, self.area_max_sq_cm
+        if high is None:
+            return f"over {low - 0.01:g} sq cm" if low else "any area"
+        if not low:
+            return f"under {high + 0.01:g} sq cm"
+        return f"{low:g}-{high:g} sq cm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,16 @@ class PhototherapyModalities:
 
     def codes_of(self, modality: str) -> tuple[str, ...]:
         return tuple(c.code for c in self.by_code.values() if modality in c.modalities)
+
+    def by_area(self, modality: str, area_sq_cm: float) -> PhototherapyCode | None:
+        """The code of `modality` whose total-area band holds `area_sq_cm` (excimer: 96920-96922), or None."""
+        area = round(area_sq_cm, 2)
+        for entry in self.by_code.values():
+            if modality not in entry.modalities or entry.area_min_sq_cm is None:
+                continue
+            if entry.area_min_sq_cm <= area and (entry.area_max_sq_cm is None or area <= entry.area_max_sq_cm):
+                return entry
+        return None
 
 
 @cache
@@ -102,7 +123,7 @@ def phototherapy_modalities() -> PhototherapyModalities:
     meta, rows = parse_table(
         read_packaged("phototherapy_modalities.csv"),
         name="phototherapy_modalities.csv",
-        required=("code", "modalities", "min_minutes", "base"),
+        required=("code", "modalities", "min_minutes", "base", "area_min_sq_cm", "area_max_sq_cm"),
     )
     return PhototherapyModalities(
         meta,
@@ -112,6 +133,8 @@ def phototherapy_modalities() -> PhototherapyModalities:
                 frozenset(row["modalities"].split()),
                 int(row["min_minutes"]) if row["min_minutes"] else None,
                 row["base"] == "yes",
+                float(row["area_min_sq_cm"]) if row["area_min_sq_cm"] else None,
+                float(row["area_max_sq_cm"]) if row["area_max_sq_cm"] else None,
             )
             for row in rows
         },

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from schemas.claim import ClaimLine
 
 from rules.facts.context import ClaimContext
-from rules.facts.sites import DESTRUCTION_CODES, MOHS_CODES, distinct_lesions, money
+from rules.facts.sites import DESTRUCTION_CODES, MOHS_CODES, distinct_lesions, priced
 from rules.fixes import remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
@@ -84,7 +84,7 @@ class ChemicalCauteryWithDestructionOfSameLesion(Rule):
                 f"{CAUTERY} (line {cautery.line_id}) is billed with {other.code} (line {other.line_id}) for the same "
                 f"lesion ({ctx.doc(cautery).lesion_id}): chemical cauterization of the lesion destroyed or removed by "
                 "Mohs is part of that procedure (CPT: not with removal codes for the same lesion, not for hemostasis). "
-                f"Remove line {cautery.line_id} ({money(impact)}).",
+                f"Remove line {cautery.line_id} ({priced(impact)}).",
                 fix=remove_line(cautery.line_id, title, Applicability.SAFE),
                 revenue_impact=impact,
             )

@@ -150,6 +150,11 @@ def priced_delta(
     return delta(ctx, day, before, after)
 
 
+def priced(value: Decimal | None) -> str:
+    """`money(value)`, or "not priced in the packaged fee schedule" for a `priced_delta` of None."""
+    return money(value) if value is not None else "not priced in the packaged fee schedule"
+
+
 def mue_flags(ctx: ClaimContext, code: str, units: int, day: date) -> bool:
     """True when the MUE table in force already flags these units (the MUE rules report and fix them)."""
     table = ctx.mue(day)

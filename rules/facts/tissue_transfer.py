@@ -8,7 +8,7 @@ area over 30.0 sq cm; a graft by the recipient area, the first 20 sq cm and an a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +18,7 @@ from schemas.claim import ClaimLine
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import DISTINCT_SERVICE
-from rules.facts.sites import EXCISION_CODES, REPAIR_CODES, code_range, delta, lines_of, money, same_lesion
+from rules.facts.sites import EXCISION_CODES, REPAIR_CODES, code_range, lines_of, priced, priced_delta, same_lesion
 from rules.fixes import add_line, remove_line, replace_code, set_units
 from rules.model import Applicability, Fix
 
@@ -49,20 +49,6 @@ class Included:
     line: ClaimLine
     transfer: ClaimLine
     modifiers: tuple[str, ...]
-
-
-def priced_delta(
-    ctx: ClaimContext, day: date, before: Iterable[tuple[str, int]], after: Iterable[tuple[str, int]]
-) -> Decimal | None:
-    """`delta`, or None when any code on either side is not priced (no '+$0.00' for an unpriced code)."""
-    before, after = list(before), list(after)
-    if any(ctx.revenue(code, max(units, 1), day) is None for code, units in (*before, *after)):
-        return None
-    return delta(ctx, day, before, after)
-
-
-def priced(value: Decimal | None) -> str:
-    return money(value) if value is not None else "not priced in the packaged fee schedule"
 
 
 def area_findings(ctx: ClaimContext, family: str, scheme: str, what: str) -> list[AreaFinding]:
