@@ -55,6 +55,9 @@ class MoreThanOneOfficeEmOnADate(Rule):
     triggers = EM_CODES
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
+        billed = [line for code in EM_CODES.intersection(ctx.by_code) for line in ctx.by_code[code]]
+        if len(billed) < 2 and all(line.units < 2 for line in billed):
+            return  # most claims: one visit
         for day, lines in ctx.by_date.items():
             visits = [line for line in lines if line.code in EM_CODES]
             codes = sorted({line.code for line in visits})

@@ -24,7 +24,7 @@ from rules.facts.prolonged import level5_codes, prolonged_lines
 from rules.facts.repair import Group, coding, groups, included_repairs
 from rules.facts.sites import same_lesion
 from rules.facts.surgery import EmSituation
-from rules.facts.tissue_transfer import included_in_transfer
+from rules.facts.tissue_transfer import TRANSFER_CODES, included_in_transfer
 
 DRAINAGE_FAMILY = "incision_drainage"
 EXCISION_PREFIX = "excision_"
@@ -141,6 +141,8 @@ def transfer_answers(ctx: ClaimContext, day: date) -> frozenset[str]:
 
 
 def _transfer_answers(ctx: ClaimContext, day: date) -> frozenset[str]:
+    if TRANSFER_CODES.isdisjoint(ctx.by_code):
+        return frozenset()  # most claims: no tissue transfer at all
     included = included_in_transfer(ctx, day)
     if not included:
         return frozenset()
