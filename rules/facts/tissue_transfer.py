@@ -28,6 +28,9 @@ TRANSFER_CODES = code_range("14000-14001", "14020-14021", "14040-14041", "14060-
 GRAFT = "full_thickness_graft"
 GRAFT_SCHEME = "graft_full_thickness"
 GRAFT_CODES = code_range("15200-15201", "15220-15221", "15240-15241", "15260-15261")
+SPLIT_GRAFT = "split_thickness_graft"
+SPLIT_GRAFT_SCHEME = "graft_split_thickness"
+SPLIT_GRAFT_CODES = code_range("15100-15101", "15120-15121")
 ANY_AREA = ""  # 14301/+14302: "any area", no site group
 
 

@@ -84,9 +84,10 @@ class TestCodeFamilies:
         ruleset = default_ruleset()
         fees = ruleset.pfs.editions[0][1]
         mapped = {(scheme, group) for (scheme, _), group in families.site_groups.items()}
-        # The packaged CY 2026 extract does not price the full-thickness grafts (GRF001 states no revenue figure for
-        # them); once it does, this exemption must go.
-        unpriced = {"15200", "15201", "15220", "15221", "15240", "15241", "15260", "15261"}
+        # The packaged CY 2026 extract does not price the split- and full-thickness grafts (GRF001/GRF002 state no
+        # revenue figure for them); once it does, this exemption must go.
+        unpriced = {"15100", "15101", "15120", "15121"} | {"15200", "15201", "15220", "15221", "15240", "15241"}
+        unpriced |= {"15260", "15261"}
         for entry in families.entries.values():
             if entry.family in UNPRICED_FAMILIES or entry.code in unpriced:
                 assert fees.get(entry.code) is None, f"{entry.code} is priced: drop its exemption"
