@@ -334,6 +334,25 @@ CLAIMS = [
         ],
         payer=ACME,
     ),
+    # A flap closing a 12 sq cm cheek defect billed with the 10 sq cm code, and excimer laser for 200 sq cm of
+    # psoriasis billed with the 250-500 sq cm code: the documented areas select 14041 and 96920.
+    claim(
+        1013,
+        ["C44.319", "L40.0"],
+        [
+            line("1", "14040", "1203.00", lesion_id="F", body_region="cheek", area_sq_cm=12.0),
+            line("2", "96921", "310.00", dx=[2], technique="phototherapy", modality="excimer_laser", area_sq_cm=200.0),
+        ],
+    ),
+    # Medicare routine foot care for a diabetic patient with two Class B findings (Q8): seven dystrophic nails
+    # debrided, billed as 11720 x2 (1 to 5 nails each) instead of one 11721 (6 or more).
+    claim(
+        1014,
+        ["B35.1", "E11.42"],
+        [
+            line("1", "11720", "95.00", units=2, modifiers=["Q8"], dx=[1, 2], body_region="foot", nail_count=7),
+        ],
+    ),
 ]
 
 
