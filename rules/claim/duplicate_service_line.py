@@ -8,6 +8,8 @@ from schemas.claim import ClaimLine
 
 from rules.facts.context import ClaimContext
 from rules.facts.lesions import same_service
+from rules.facts.modifiers import DISTINCT_SERVICE, EM_ONLY, PROCEDURE_ONLY, is_cpt_procedure, is_em_like
+from rules.facts.sites import is_addon
 from rules.fixes import merge_lines, remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
@@ -15,6 +17,7 @@ from rules.rule import Rule
 from rules.scope import ClaimShape, EditIndex
 
 # Office/outpatient E/M: one per physician (or same-specialty group) a day (MCPM ch. 12 §30.6.7.B).
+DISTINCT = "59/X{EPSU}"
 OFFICE_EM = frozenset({*(f"9920{n}" for n in range(2, 6)), *(f"9921{n}" for n in range(1, 6))})
 
 
@@ -63,7 +66,7 @@ class DuplicateServiceLine(Rule):
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         groups: dict[tuple[object, ...], list[list[ClaimLine]]] = {}
         for line in ctx.lines:
-            clusters = groups.setdefault((line.service_date, line.code, frozenset(line.modifiers)), [])
+            clusters = groups.setdefault((line.service_date, line.code, self._modifiers(ctx, line)), [])
             for cluster in clusters:
                 if all(same_service(ctx, other, line) for other in cluster):
                     cluster.append(line)
@@ -75,6 +78,21 @@ class DuplicateServiceLine(Rule):
                 if len(cluster) > 1:
                     yield self._finding(ctx, cluster)
 
+    @staticmethod
+    def _modifiers(ctx: ClaimContext, line: ClaimLine) -> frozenset[str]:
+        """The modifiers that tell two lines of a code apart, as the modifier rules leave them: 59 and X{EPSU} all
+        claim a distinct service (one is swapped for another for the payer); an add-on or an E/M takes none (MOD005,
+        MOD011); 24/25/57 go only on an E/M (MOD001, MOD002, MOD007) and procedure modifiers never on one."""
+        em = is_em_like(line.code)
+        dropped = PROCEDURE_ONLY if em else (EM_ONLY if is_cpt_procedure(line.code) else frozenset())
+        if not DISTINCT_SERVICE.isdisjoint(line.modifiers):
+            family = ctx.families.get(line.code)
+            addon = is_addon(ctx, line.code, line.service_date) or (family is not None and family.role == "addon")
+            if em or addon:
+                dropped = dropped | DISTINCT_SERVICE
+        kept = (m for m in line.modifiers if m not in dropped)
+        return frozenset(DISTINCT if m in DISTINCT_SERVICE else m for m in kept)
+
     def _finding(self, ctx: ClaimContext, lines: list[ClaimLine]) -> Finding:
         first, rest = lines[0], lines[1:]
         ids = [line.line_id for line in lines]
@@ -82,8 +100,7 @@ class DuplicateServiceLine(Rule):
         code, day = first.code, first.service_date
         modifiers = f"-{'-'.join(first.modifiers)}" if first.modifiers else ""
         family = ctx.families.get(code)
-        fee = ctx.fee(code, day)
-        if (fee is not None and fee.is_addon) or (family is not None and family.role == "addon"):
+        if is_addon(ctx, code, day) or (family is not None and family.role == "addon"):
             total = sum(line.units for line in lines)
             return self.finding(
                 ids,

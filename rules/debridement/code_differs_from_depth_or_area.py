@@ -97,16 +97,24 @@ class DebridementCodeDiffersFromDepthOrArea(Rule):
     def _recoded(self, ctx: ClaimContext, group: DepthGroup) -> Iterator[Finding]:
         depth = group.depth
         for line in group.lines:
-            target = depth.primary if line in group.primaries else depth.addon
+            primary = line in group.primaries
+            target = depth.primary if primary else depth.addon
             if line.code == target:
                 continue
-            impact = priced_delta(ctx, line.service_date, [(line.code, line.units)], [(target, line.units)])
+            # The primary is reported once per depth in a session; further area is its add-on (_summed).
+            units = 1 if primary else line.units
+            once = (
+                f" once (further area at this depth is +{depth.addon} per {depth.per_sq_cm:g} sq cm)"
+                if primary and line.units > 1
+                else ""
+            )
+            impact = priced_delta(ctx, line.service_date, [(line.code, line.units)], [(target, units)])
             yield self.finding(
                 [line.line_id],
                 f"{line.code} on line {line.line_id} is another depth than the chart documents ({depth.label} "
-                f"as the deepest tissue removed): CPT codes debridement by the deepest level removed. Bill {target} "
-                f"({_price(impact)}).",
-                fix=replace_code(line.line_id, target, f"bill {target}", Applicability.SAFE),
+                f"as the deepest tissue removed): CPT codes debridement by the deepest level removed. Bill {target}"
+                f"{once} ({_price(impact)}).",
+                fix=replace_code(line.line_id, target, f"bill {target}", Applicability.SAFE, units=units),
                 revenue_impact=impact,
             )
 

@@ -150,6 +150,15 @@ def priced_delta(
     return delta(ctx, day, before, after)
 
 
+def is_addon(ctx: ClaimContext, code: str, day: date) -> bool:
+    """ZZZ global in the RVU file in force, else listed in the add-on code table."""
+    fee = ctx.fee(code, day)
+    if fee is not None:
+        return fee.is_addon
+    table = ctx.addons(day)
+    return table is not None and table.get(code) is not None
+
+
 def priced(value: Decimal | None) -> str:
     """`money(value)`, or "not priced in the packaged fee schedule" for a `priced_delta` of None."""
     return money(value) if value is not None else "not priced in the packaged fee schedule"

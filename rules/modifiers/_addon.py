@@ -7,22 +7,12 @@ modifier rules answer in the same pass as the recode and the corrected claim nee
 
 from __future__ import annotations
 
-from datetime import date
-
 from schemas.claim import ClaimLine
 
 from rules.facts.biopsy import mohs_lesion_line, planned_code
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import DISTINCT_SERVICE, X_MODIFIERS, is_em_like
-
-
-def is_addon(ctx: ClaimContext, code: str, day: date) -> bool:
-    """ZZZ global in the RVU file in force, else listed in the add-on code table."""
-    fee = ctx.fee(code, day)
-    if fee is not None:
-        return fee.is_addon
-    table = ctx.addons(day)
-    return table is not None and table.get(code) is not None
+from rules.facts.sites import is_addon
 
 
 def edit_with_non_primary(ctx: ClaimContext, line: ClaimLine, code: str) -> bool:

@@ -10,9 +10,10 @@ from schemas.claim import ClaimLine
 from rules.facts.biopsy import planned_code
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import X_MODIFIERS
+from rules.facts.sites import is_addon
 from rules.fixes import add_modifier, remove_modifier
 from rules.model import Applicability, Category, Finding, Severity, Stable
-from rules.modifiers._addon import is_addon, judges_59
+from rules.modifiers._addon import judges_59
 from rules.modifiers._sites import counterparts, different_site
 from rules.registry import register
 from rules.rule import Rule

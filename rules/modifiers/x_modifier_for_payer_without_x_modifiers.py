@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from rules.facts.context import ClaimContext
-from rules.facts.modifiers import MODIFIER_MEANING, X_MODIFIERS
+from rules.facts.modifiers import MODIFIER_MEANING, X_MODIFIERS, is_em_like
 from rules.fixes import add_modifier
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.modifiers._addon import removes_distinct_modifiers
@@ -59,6 +59,8 @@ class XModifierForPayerWithoutXModifiers(Rule):
                 continue
             if removes_distinct_modifiers(ctx, line):
                 continue  # an add-on (billed, or a biopsy recoded to one) takes neither: MOD005 removes the X modifier
+            if is_em_like(line.code):
+                continue  # an E/M takes neither 59 nor X{EPSU}: MOD011 removes the X modifier
             meanings = ", ".join(f"{x} ({MODIFIER_MEANING[x]})" for x in xs)
             yield self.finding(
                 [line.line_id],

@@ -55,8 +55,8 @@ class ExcimerBilledTwiceInASession(Rule):
         table = phototherapy_modalities()
         excimer = sorted((ln for ln in ctx.lines if ln.code in EXCIMER_CODES), key=lambda ln: ln.service_date)
         for day, group in groupby(excimer, key=lambda ln: ln.service_date):
-            lines = list(group)
-            if len(lines) == 1 and lines[0].units == 1:
+            lines = [line for line in group if ctx.doc(line).modality in (None, EXCIMER)]  # others: PHO003's
+            if not lines or (len(lines) == 1 and lines[0].units == 1):
                 continue  # one line: PHO004 checks its code against the documented area
             ids = [line.line_id for line in lines]
             billed = " + ".join(f"{ln.code} x{ln.units} ({table.by_code[ln.code].area_text()})" for ln in lines)

@@ -53,6 +53,8 @@ class ExcimerCodeDiffersFromTreatedArea(Rule):
             if len(excimer) != 1 or excimer[0].units != 1:
                 continue
             line = excimer[0]
+            if ctx.doc(line).modality not in (None, EXCIMER):
+                continue  # another treatment documented: PHO003 recodes the line by its modality
             area = ctx.doc(line).area_sq_cm
             target = table.by_area(EXCIMER, area) if area is not None else None
             if target is None or target.code == line.code:
