@@ -74,7 +74,17 @@ class Engine:
     A RuleSet is immutable and rule triggers are class constants, so none of these answers ever changes.
     """
 
-    __slots__ = ("always", "by_code", "days", "in_force", "index", "modifier_gated", "ruleset", "selections")
+    __slots__ = (
+        "always",
+        "by_code",
+        "days",
+        "in_force",
+        "index",
+        "modifier_gated",
+        "pair_rule",
+        "ruleset",
+        "selections",
+    )
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
@@ -96,6 +106,9 @@ class Engine:
         self.days: dict[date, tuple[dict[str, str], bool, bool]] = {}
         self.selections: dict[ClaimShape, tuple[tuple[Rule, bool], ...]] = {}
         self.in_force: dict[str, InForce] = {}  # by payer profile name (unique within a RuleSet)
+        self.pair_rule: tuple[Rule, bool] | None = next(
+            ((rule, rule.status.kind == "preview") for rule in ruleset.rules if rule.code == PAIR_RULE), None
+        )
 
     def tables_for(self, profile: PayerProfile) -> InForce:
         """The tables in force for `profile`, one per profile of the RuleSet."""
@@ -198,10 +211,58 @@ class Engine:
             return Verdict("clean", (), tuple(apply_fixes(claim.lines, ())), data_versions, ruleset.version)
         findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule, f.line_ids))
         corrected = apply_fixes(claim.lines, findings)
+        recoded = self.pairs_of_recoded_lines(claim, findings, corrected)
+        if recoded:
+            findings.extend(recoded)
+            findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.rule, f.line_ids))
+            corrected = apply_fixes(claim.lines, findings)
         flagged = any(f.severity is not Severity.INFO for f in findings)
         return Verdict(
             "flagged" if flagged else "clean", tuple(findings), tuple(corrected), data_versions, ruleset.version
         )
+
+    def pairs_of_recoded_lines(
+        self, claim: Claim, findings: list[Finding], corrected: list[DraftLine]
+    ) -> list[Finding]:
+        """The PTP pairs a family rule's recode creates, judged in the same pass.
+
+        A family rule that recodes a line (11043 documented as subcutaneous is 11042, 96922 documented as PUVA is
+        96912) can give it a code that the NCCI PTP table pairs with another line of the date, which the pair rule
+        judged under the billed code. The pair rule is run once more on the lines as corrected (codes and modifiers
+        after the safe fixes; removed and merged-away lines left out), and its findings on a recoded line that it has
+        not answered yet are added, so the corrected claim carries the distinct-service modifier (or loses the line)
+        at once, not on a second scrub. Only when some line's code changed.
+        """
+        if self.pair_rule is None:
+            return []
+        billed = {line.line_id: line for line in claim.lines}
+        kept = [draft for draft in corrected if draft.line_ids and draft.line_ids[0] in billed]
+        changed = {d.line_ids[0]: billed[d.line_ids[0]].code for d in kept if d.code != billed[d.line_ids[0]].code}
+        if not changed:
+            return []
+        rule, preview = self.pair_rule
+        lines = [
+            billed[d.line_ids[0]].model_copy(update={"code": d.code, "modifiers": list(d.modifiers)}) for d in kept
+        ]
+        second = self.context(claim.model_copy(update={"lines": lines}))
+        answered = {f.line_ids[0] for f in findings if f.rule == rule.code and f.line_ids}
+        out = []
+        try:
+            found = list(rule.check(second))
+        except Exception as exc:
+            raise RuleCrashError(rule.code, exc) from exc
+        for finding in found:
+            if not finding.line_ids or finding.line_ids[0] in answered or changed.keys().isdisjoint(finding.line_ids):
+                continue
+            recodes = ", ".join(
+                f"line {line_id} billed {code}" for line_id, code in changed.items() if line_id in finding.line_ids
+            )
+            finding = replace(finding, message=f"With the recode above ({recodes}): {finding.message}")
+            out.append(_shadowed(finding) if preview else finding)
+        return out
+
+
+PAIR_RULE = "BND001"  # the NCCI PTP rule: run again on recoded lines (Engine.pairs_of_recoded_lines)
 
 
 def _shadowed(finding: Finding) -> Finding:

@@ -78,7 +78,8 @@ class Column2BilledWithColumn1(Rule):
       removes the drainage, whichever code the PTP table makes column 1 (10060 is column 1 to most
       excisions, so the table alone would deny the excision). Different lesions stay here;
     - 10060 billed beside 10061 on one date: IND001 removes it (10061 already reports every abscess
-      drained in the session), as DES001-DES004, NAI001 and PAR001 answer the pairs within their counted families.
+      drained in the session), as DES001-DES004, NAI001, PAR001 and
+      ILI001 (11900 with 11901) answer the pairs within their counted families.
     A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes

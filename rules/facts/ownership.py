@@ -27,6 +27,7 @@ from rules.facts.surgery import EmSituation
 from rules.facts.tissue_transfer import TRANSFER_CODES, included_in_transfer
 
 DRAINAGE_FAMILY = "incision_drainage"
+INJECTION_FAMILY = "intralesional_injection"
 EXCISION_PREFIX = "excision_"
 
 # (owner, deferring rule) -> what the owner answers instead.
@@ -66,19 +67,22 @@ PRECEDENCE: dict[tuple[str, str], str] = {
     ("EVM009", "AOC001"): "a prolonged-service add-on with a lower-level office E/M (level 5 by time, or remove)",
     ("IND002", "BND001"): "10060/10061 with an excision of the same lesion (the drainage goes, whichever is column 1)",
     ("IND001", "BND001"): "10060 with 10061 on one date (10061 already reports every abscess drained in the session)",
+    ("ILI001", "BND001"): "11900 with 11901 on one date (the session's lesion count says which one code is billed)",
 }
 
 # Code families whose PTP edits among themselves encode a CPT counting instruction ("17004 ... reported alone",
-# "17111 ... 15 or more", "11721 ... 6 or more", "11057 ... more than 4 lesions", "10061 ... multiple"):
-# DES001-DES004, NAI001, PAR001 and IND001 judge them from the lesion or nail count, which says which code is right.
-COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN, NAIL_DEBRIDEMENT, PARING, DRAINAGE_FAMILY})
+# "17111 ... 15 or more", "11721 ... 6 or more", "11057 ... more than 4 lesions", "10061 ... multiple", "11901 ...
+# more than 7 lesions"): DES001-DES004, NAI001, PAR001, IND001 and ILI001 judge them from the lesion or nail count,
+# which says which code is right.
+COUNTED_FAMILIES = frozenset({PREMALIGNANT, BENIGN, NAIL_DEBRIDEMENT, PARING, DRAINAGE_FAMILY, INJECTION_FAMILY})
 
 NO_ANSWERS: tuple[frozenset[str], dict[str, frozenset[str]]] = (frozenset(), {})
 
 
 def counted_family_pair(ctx: ClaimContext, first: ClaimLine, second: ClaimLine) -> bool:
     """Both lines are of one counted family (17004 with 17000/17003, 17111 with 17110, 11721 with 11720, 11056 with
-    11055, 10061 with 10060): DES001-DES004, NAI001, PAR001 and IND001 answer the pair from the count."""
+    11055, 10061 with 10060, 11901 with 11900): DES001-DES004, NAI001, PAR001, IND001 and ILI001 answer the pair
+    from the count."""
     family = ctx.families.family_of(first.code)
     return family in COUNTED_FAMILIES and family == ctx.families.family_of(second.code)
 

@@ -71,9 +71,20 @@ def area_findings(ctx: ClaimContext, family: str, scheme: str, what: str) -> lis
             billed = table.get(line.code)
             if billed is None:
                 continue
-            own = [a for a in addons if len(primaries) == 1 or same_lesion(ctx, a, line)]
+            own = [a for a in addons if len(primaries) == 1 or _primary_of(ctx, a, primaries) is line]
             found.extend(_judge(ctx, family, scheme, what, line, billed, own))
     return found
+
+
+def _primary_of(ctx: ClaimContext, addon: ClaimLine, primaries: Sequence[ClaimLine]) -> ClaimLine | None:
+    """The primary line an add-on line goes with: the one documenting its lesion id, else the only primary of the
+    date whose add-on code it is (15221 goes with 15220 beside a 15240), else none."""
+    by_lesion = [line for line in primaries if same_lesion(ctx, addon, line)]
+    if len(by_lesion) == 1:
+        return by_lesion[0]
+    table = ctx.families
+    by_code = [line for line in primaries if (a := table.addon_of(line.code)) is not None and a.code == addon.code]
+    return by_code[0] if len(by_code) == 1 else None
 
 
 def _judge(
