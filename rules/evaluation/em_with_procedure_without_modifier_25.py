@@ -46,7 +46,8 @@ class EmWithProcedureWithoutModifier25(Rule):
     did not decide the surgery: that is a pre-operative visit in the global package, so the E/M is removed
     (25 is for same-day services and does not apply).
     Procedures with no global period (XXX, e.g. phototherapy 96910) do not make the E/M part of a global
-    package, so they never trigger this rule. An add-on (ZZZ) follows its primary's global period: billed
+    package, so they never trigger this rule; where the PTP table still pairs them over the E/M, EVM013 does.
+    An add-on (ZZZ) follows its primary's global period: billed
     without its primary that day (17003 x3 for three AKs, which DES002 recodes to 17000 + 17003 x2), it
     stands for the primary procedure performed and carries the primary's global period (17000: 010). The
     visit that decided a 090-day procedure, or whose chart is silent on it, is EVM003's (modifier 57).
