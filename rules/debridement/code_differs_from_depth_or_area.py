@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
 from rules.data.treatments import DebridementDepth, debridement_depths
 from rules.facts.context import ClaimContext
 from rules.facts.debridement import DEBRIDEMENT_CODES, DepthGroup, depth_groups
-from rules.facts.sites import money, priced_delta
+from rules.facts.sites import priced, priced_delta
 from rules.fixes import add_line, merge_lines, remove_line, replace_code
 from rules.model import Applicability, Category, Finding, Fix, Severity, Stable
 from rules.registry import register
@@ -19,10 +18,6 @@ from rules.rule import Rule
 
 def _lines(ids: list[str]) -> str:
     return f"line {ids[0]}" if len(ids) == 1 else f"lines {', '.join(ids)}"
-
-
-def _price(impact: Decimal | None) -> str:
-    return money(impact) if impact is not None else "not priced in the packaged fee schedule"
 
 
 @register(code="DEB001", slug="debridement-code-differs-from-depth-or-area", status=Stable("0.2.0"))
@@ -113,7 +108,7 @@ class DebridementCodeDiffersFromDepthOrArea(Rule):
                 [line.line_id],
                 f"{line.code} on line {line.line_id} is another depth than the chart documents ({depth.label} "
                 f"as the deepest tissue removed): CPT codes debridement by the deepest level removed. Bill {target}"
-                f"{once} ({_price(impact)}).",
+                f"{once} ({priced(impact)}).",
                 fix=replace_code(line.line_id, target, f"bill {target}", Applicability.SAFE, units=units),
                 revenue_impact=impact,
             )
@@ -135,7 +130,7 @@ class DebridementCodeDiffersFromDepthOrArea(Rule):
                 f"{depth.primary} is billed {billed} times on {day} ({_lines(ids)}) for wounds debrided to "
                 f"{depth.label} ({summed}): CPT sums the areas of wounds at the same depth and "
                 f"reports one {depth.primary} for the first {depth.first_sq_cm:g} sq cm, then +{depth.addon} per "
-                f"further {depth.per_sq_cm:g} sq cm or part. Bill {plan} ({_price(impact)} for the primary).",
+                f"further {depth.per_sq_cm:g} sq cm or part. Bill {plan} ({priced(impact)} for the primary).",
                 fix=merge_lines(ids, f"bill {depth.primary} x1", Applicability.SAFE, code=depth.primary, units=1),
                 revenue_impact=impact,
             )
@@ -147,7 +142,7 @@ class DebridementCodeDiffersFromDepthOrArea(Rule):
             [ln.line_id for ln in group.addons] or [ln.line_id for ln in group.primaries],
             f"+{depth.addon} is billed x{billed_addon} on {day} for wounds debrided to {depth.label} "
             f"({summed}): past the first {depth.first_sq_cm:g} sq cm, each further {depth.per_sq_cm:g} sq cm or "
-            f"part is one unit, so the area calls for x{units}. Bill {plan} ({_price(impact)}).",
+            f"part is one unit, so the area calls for x{units}. Bill {plan} ({priced(impact)}).",
             fix=self._addon_fix(group.addons, depth, units),
             revenue_impact=impact,
         )

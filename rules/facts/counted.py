@@ -12,7 +12,7 @@ from schemas.claim import ClaimLine
 
 from rules.data.families import FamilyEntry
 from rules.facts.context import ClaimContext
-from rules.facts.sites import delta, family_lines, money
+from rules.facts.sites import delta, family_lines, priced
 from rules.fixes import merge_lines, replace_code
 from rules.model import Applicability, Fix
 
@@ -103,11 +103,11 @@ def session_answers(ctx: ClaimContext, family: str, tally: Tally, words: Wording
             )
             continue
         impact = session.impact(ctx)
-        priced = money(impact) if impact is not None else "not priced in the packaged fee schedule"
         yield Answer(
             session.ids,
             f"{session.billed()} on {session.day} for {session.count} {words.counted}: the session is "
-            f"{session.target.code} x1 ({words.bands}, once per session). Bill {session.target.code} once ({priced}).",
+            f"{session.target.code} x1 ({words.bands}, once per session). Bill {session.target.code} once "
+            f"({priced(impact)}).",
             session.fix(),
             impact,
         )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from schemas.claim import ClaimLine
 
 from rules.data.treatments import PhototherapyCode, phototherapy_modalities
 from rules.facts.context import ClaimContext
-from rules.facts.sites import money, priced_delta
+from rules.facts.sites import priced, priced_delta
 from rules.fixes import replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
@@ -21,10 +20,6 @@ _MODALITY_WORDS = {
     "puva": "psoralens with UVA (PUVA)",
     "excimer_laser": "excimer laser",
 }
-
-
-def _price(impact: Decimal | None) -> str:
-    return money(impact) if impact is not None else "not priced in the packaged fee schedule"
 
 
 @register(code="PHO003", slug="phototherapy-code-differs-from-modality", status=Stable("0.2.0"))
@@ -128,4 +123,4 @@ class PhototherapyCodeDiffersFromModality(Rule):
     def _recode(self, ctx: ClaimContext, line: ClaimLine, target: str, message: str) -> Finding:
         impact = priced_delta(ctx, line.service_date, [(line.code, line.units)], [(target, line.units)])
         fix = replace_code(line.line_id, target, f"bill {target}", Applicability.SAFE)
-        return self.finding([line.line_id], f"{message} ({_price(impact)}).", fix=fix, revenue_impact=impact)
+        return self.finding([line.line_id], f"{message} ({priced(impact)}).", fix=fix, revenue_impact=impact)
