@@ -20,7 +20,6 @@ from rules.facts.ownership import (
     repair_answers,
     transfer_answers,
 )
-from rules.facts.repair import recoded_repairs
 from rules.facts.sites import REPAIR_CODES, SHAVE_CODES, distinct_lesions
 from rules.fixes import add_modifier, remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
@@ -83,9 +82,9 @@ class Column2BilledWithColumn1(Rule):
     A biopsy line is judged as the code the biopsy rules give it (rules/facts/biopsy.py: one primary per
     encounter, every other biopsy its add-on): a second primary recoded to its add-on gets no distinct-
     service modifier, since no PTP edit pairs the add-on (add-ons never carry 59/X{EPSU}); the modifier goes
-    on the primary, and only where the corrected code forms a PTP pair. Likewise a repair line is judged as
-    the code its own documentation selects (REP004): 12032 (trunk) + 12032 (neck) is judged as 12032 + 12042,
-    a column-2 pair with indicator 1, so XS (different anatomic site) goes on the neck repair in the same pass.
+    on the primary, and only where the corrected code forms a PTP pair. A line another family rule recodes
+    (REP004: 12032 of the neck is 12042) is judged under its new code by the engine, which runs this rule once
+    more on the corrected lines (`Engine.pairs_of_recoded_lines`), so XS goes on the neck repair in the same pass.
 
     ## Why is this bad?
     CMS pays the column-2 code only when it is a separate service: a different lesion or anatomic site,
@@ -144,13 +143,10 @@ class Column2BilledWithColumn1(Rule):
     def may_find(self, shape: ClaimShape, index: EditIndex) -> bool:
         # Skipped when no two billed codes form a PTP pair in any edition. A biopsy line is judged as the code the
         # biopsy rules give it, which may be another biopsy code: with a biopsy billed, every biopsy code counts.
-        # A repair line is judged as the code its documentation selects, which may be another repair code.
-        recodable = index.family_codes("biopsy")
-        if not shape.codes.isdisjoint(REPAIR_CODES):
-            recodable = recodable | REPAIR_CODES
-        if shape.codes.isdisjoint(recodable):
+        biopsies = index.family_codes("biopsy")
+        if shape.codes.isdisjoint(biopsies):
             return index.has_ptp_pair(shape.codes, repeated=shape.repeats_code)
-        return index.has_ptp_pair(shape.codes | recodable, repeated=True)
+        return index.has_ptp_pair(shape.codes | biopsies, repeated=True)
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         for day, lines in ctx.by_date.items():
@@ -159,13 +155,11 @@ class Column2BilledWithColumn1(Rule):
             table = ctx.ptp(day)
             if table is None:
                 continue
-            # A biopsy line is judged as the code the biopsy rules give it (a second primary becomes its add-on), a
-            # repair line as the code its own documentation selects (REP004: 12032 of the neck is 12042).
+            # A biopsy line is judged as the code the biopsy rules give it (a second primary becomes its add-on).
             codes = {line.line_id: planned_code(ctx, line) for line in lines}
-            removed, regrouped = NO_ANSWERS
-            if any(ln.code in REPAIR_CODES for ln in lines):
-                removed, regrouped = repair_answers(ctx, day)
-                codes.update(recoded_repairs(ctx, day))
+            removed, regrouped = (
+                repair_answers(ctx, day) if any(ln.code in REPAIR_CODES for ln in lines) else NO_ANSWERS
+            )
             biopsies = dict(self._biopsies_of_treated_lesions(ctx, lines, codes, table, day))
             yield from biopsies.values()
             removed = removed | biopsies.keys() | transfer_answers(ctx, day)

@@ -170,31 +170,6 @@ def documented_coding(ctx: ClaimContext, group: Group) -> RepairCoding | None:
     return coding(ctx, kind, doc.repair_length_cm, doc.body_region, fallback)
 
 
-def recoded_repairs(ctx: ClaimContext, day: date) -> dict[str, str]:
-    """line_id -> the code REP004 replaces a repair line's code with on `day`.
-
-    Rules that judge a repair line's PTP pairs read it (as they read a biopsy's planned code), so that 12032 (trunk)
-    + 12032 (neck) is judged as 12032 + 12042 in the same pass: 12042 is column 2 to 12032 and needs its distinct
-    site said. A simple repair the same-lesion excision includes is removed by REP004, not recoded: not listed."""
-    return ctx.day_fact(_recoded_repairs, day)
-
-
-def _recoded_repairs(ctx: ClaimContext, day: date) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for group in groups(ctx, day):
-        if len(group.primaries) != 1:
-            continue
-        want = documented_coding(ctx, group)
-        line = group.primaries[0]
-        if want is None or want.primary.code == line.code:
-            continue
-        included = want.primary.family == "repair_simple"
-        if included and any(same_lesion(ctx, line, ex) for ex in excision_lines(ctx, day)):
-            continue
-        out[line.line_id] = want.primary.code
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class AddonChange:
     fix_action: str  # set_units | merge_lines | remove_line | add_line
