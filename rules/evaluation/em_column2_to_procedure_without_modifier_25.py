@@ -9,13 +9,15 @@ from schemas.claim import ClaimLine
 from rules.data.ncci import PtpEdit
 from rules.facts.context import ClaimContext
 from rules.facts.modifiers import EM_CODES
+from rules.facts.surgery import claim_procedures
 from rules.fixes import add_modifier, remove_line
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
-# Global periods that put the same-day E/M in the procedure's package: EVM001 judges those (the add-on ZZZ follows
-# its primary). Every other procedure (XXX, or not in the fee schedule) is judged here, by the PTP table alone.
+# Global periods that put the same-day E/M in the procedure's package, as the EVM rules read them (facts.surgery: an
+# add-on billed alone carries its primary's): EVM001 judges those. Every other procedure (XXX, or not in the fee
+# schedule) is judged here, by the PTP table alone.
 _PACKAGED = frozenset({"000", "010", "090", "ZZZ"})
 _BYPASS = frozenset({"25", "57"})  # the NCCI-associated modifiers of an E/M
 
@@ -67,19 +69,14 @@ class EmColumn2ToProcedureWithoutModifier25(Rule):
             table = ctx.ptp(day)
             if table is None:
                 continue
-            others = [line for line in lines if line.code not in EM_CODES]
-            if any(self._packaged(ctx, line) for line in others):
+            if any(p.line.service_date == day and p.global_days in _PACKAGED for p in claim_procedures(ctx)):
                 continue  # a procedure with a global package that day: EVM001 answers the E/M
+            others = [line for line in lines if line.code not in EM_CODES]
             for visit in visits:
                 pairs = [(line, edit) for line in others if (edit := table.edit(line.code, visit.code, day))]
                 bypassed = not _BYPASS.isdisjoint(visit.modifiers)
                 if pairs and (not bypassed or any(edit.modifier_indicator == "0" for _, edit in pairs)):
                     yield self._judge(ctx, visit, pairs)  # 25/57 bypass an indicator-1 edit, never an indicator-0 one
-
-    @staticmethod
-    def _packaged(ctx: ClaimContext, line: ClaimLine) -> bool:
-        fee = ctx.fee(line.code, line.service_date)
-        return fee is not None and fee.global_days in _PACKAGED
 
     def _judge(self, ctx: ClaimContext, visit: ClaimLine, pairs: list[tuple[ClaimLine, PtpEdit]]) -> Finding:
         listed = ", ".join(f"{line.code} (line {line.line_id})" for line, _ in pairs)
