@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from rules.facts.context import ClaimContext
 from rules.facts.destruction import session_tally
+from rules.facts.ownership import INJECTION_FAMILY
 from rules.facts.sites import code_range, delta, family_lines, money
 from rules.fixes import merge_lines, replace_code
 from rules.model import Applicability, Category, Finding, Severity, Stable
 from rules.registry import register
 from rules.rule import Rule
 
-INTRALESIONAL = "intralesional_injection"
 INTRALESIONAL_CODES = code_range("11900-11901")
 
 
@@ -51,10 +51,10 @@ class IntralesionalCodeDiffersFromCount(Rule):
 
     def check(self, ctx: ClaimContext) -> Iterator[Finding]:
         table = ctx.families
-        for day, lines in family_lines(ctx, INTRALESIONAL):
+        for day, lines in family_lines(ctx, INJECTION_FAMILY):
             tally = session_tally(ctx, lines)
             documented = tally is not None and tally[1] and all(ctx.doc(ln).lesion_count for ln in lines)
-            target = table.counted(INTRALESIONAL, tally[0]) if tally is not None and documented else None
+            target = table.counted(INJECTION_FAMILY, tally[0]) if tally is not None and documented else None
             ids = [line.line_id for line in lines]
             several = len(lines) > 1 or lines[0].units > 1
             if target is None:
